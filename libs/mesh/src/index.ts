@@ -1,0 +1,24 @@
+/**
+ * @gatehouse/mesh: the replication substrate.
+ *
+ * - `oplog/`: the op format (canonical CBOR, content ids, signatures), hybrid
+ *   logical clocks, hash-chain verification and version vectors.
+ * - `identity/`: the gateway's Ed25519 identity in libp2p's key format.
+ *
+ * @example
+ * ```ts
+ * import { generateIdentity, HybridLogicalClock, encodeHlc, signOp } from '@gatehouse/mesh'
+ * const me = await generateIdentity()
+ * const clock = new HybridLogicalClock()
+ * const op = signOp(me, { v: 1, org: 'o1', author: me.peerId, seq: 1, prev: null,
+ *   hlc: encodeHlc(clock.tick()), actor: 'u1', kind: 'wiki.revision', entity: 'home', payload: { text: 'hi' } })
+ * ```
+ */
+export * from './identity/gateway-identity.js';
+export * from './identity/signing.js';
+export * from './oplog/canonical.js';
+export * from './oplog/chain.js';
+export * from './oplog/hlc.js';
+export * from './oplog/op.js';
+export * from './oplog/order.js';
+export * from './oplog/version-vector.js';

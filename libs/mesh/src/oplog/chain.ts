@@ -1,0 +1,59 @@
+/**
+ * Authenticity of an author's contiguous run of ops: the hash chain links each
+ * op to the one before, and a single signature on the newest op covers the run.
+ */
+import { authorPublicKey } from '../identity/gateway-identity.js';
+import { verifyBytes } from '../identity/signing.js';
+import type { Op } from './op.js';
+
+/** The newest op already held for an author in an organisation. */
+export interface ChainTip {
+  readonly seq: number;
+  readonly id: string;
+}
+
+export type RunVerdict =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly reason: 'gap' | 'broken-chain' | 'bad-signature' | 'mixed-run';
+      readonly detail: string;
+    };
+
+/**
+ * Checks `run` (ops of one author and one organisation, sorted by seq) against
+ * the tip already held. Verifies exactly one signature: the newest op's.
+ */
+export function verifyRun(run: readonly Op[], tip: ChainTip | null): RunVerdict {
+  if (run.length === 0) return { ok: true };
+  const { author, org } = run[0];
+  let expectedSeq = (tip?.seq ?? 0) + 1;
+  let expectedPrev = tip?.id ?? null;
+  for (const op of run) {
+    if (op.author !== author || op.org !== org) return { ok: false, reason: 'mixed-run', detail: op.id };
+    if (op.seq !== expectedSeq) {
+      return { ok: false, reason: 'gap', detail: `expected seq ${expectedSeq} of ${author}, got ${op.seq}` };
+    }
+    if (op.prev !== expectedPrev)
+      return { ok: false, reason: 'broken-chain', detail: `op ${op.id} does not follow ${expectedPrev}` };
+    expectedSeq += 1;
+    expectedPrev = op.id;
+  }
+  const newest = run[run.length - 1];
+  let valid = false;
+  try {
+    valid = verifyBytes(authorPublicKey(author), Buffer.from(newest.id, 'hex'), newest.sig);
+  } catch {
+    valid = false;
+  }
+  return valid ? { ok: true } : { ok: false, reason: 'bad-signature', detail: newest.id };
+}
+
+/** Verifies one op's own signature (for ops judged alone, e.g. fork evidence). */
+export function verifyOpSignature(op: Op): boolean {
+  try {
+    return verifyBytes(authorPublicKey(op.author), Buffer.from(op.id, 'hex'), op.sig);
+  } catch {
+    return false;
+  }
+}

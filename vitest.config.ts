@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// SWC instead of esbuild: Nest's dependency injection and GraphQL code-first
+// need decorator metadata, which esbuild does not emit.
+export default defineConfig({
+  plugins: [swc.vite({ module: { type: 'es6' } })],
+  resolve: {
+    alias: {
+      '@gatehouse/mesh': here('./libs/mesh/src/index.ts'),
+      '@gatehouse/workflow': here('./libs/workflow/src/index.ts'),
+    },
+  },
+  test: {
+    include: ['libs/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.ts', 'test/**/*.spec.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
