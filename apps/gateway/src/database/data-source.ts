@@ -1,0 +1,35 @@
+/**
+ * The SQLite database: one file in the data dir, WAL with synchronous=FULL
+ * (power cuts are the common fault on these boxes), foreign keys on.
+ * Tables are created by migrations only.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { Initial1700000000000 } from './migrations/1700000000000-initial.js';
+
+export const MIGRATIONS = [Initial1700000000000];
+
+export function databasePath(dataDir: string): string {
+  return join(dataDir, 'gatehouse.sqlite');
+}
+
+export async function openDatabase(dataDir: string): Promise<DataSource> {
+  mkdirSync(dataDir, { recursive: true });
+  const ds = new DataSource({
+    type: 'sqlite',
+    database: databasePath(dataDir),
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    logging: false,
+    enableWAL: true,
+    busyErrorRetry: 50,
+  });
+  await ds.initialize();
+  await ds.query('PRAGMA synchronous = FULL');
+  await ds.query('PRAGMA foreign_keys = ON');
+  await ds.query('PRAGMA busy_timeout = 5000');
+  await ds.runMigrations({ transaction: 'each' });
+  return ds;
+}

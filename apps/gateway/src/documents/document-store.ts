@@ -1,0 +1,214 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { commonAncestor, headsOf, newerFirst, type RevisionNode } from './revision-graph.util.js';
+import { mergeText } from './text-merge.util.js';
+
+export type DocKind = 'wiki' | 'blog';
+
+export interface RevisionRow {
+  id: string;
+  org_id: string;
+  doc_kind: DocKind;
+  doc_key: string;
+  title: string;
+  content: string;
+  parents: string;
+  actor: string | null;
+  author: string | null;
+  hlc: string;
+  derived: number;
+  resolves: number;
+}
+
+export interface NewRevision {
+  readonly id: string;
+  readonly org: string;
+  readonly kind: DocKind;
+  readonly key: string;
+  readonly title: string;
+  readonly content: string;
+  readonly parents: readonly string[];
+  readonly actor: string | null;
+  readonly author: string;
+  readonly hlc: string;
+  /** The edit resolves an edit conflict between its parents. */
+  readonly resolves: boolean;
+}
+
+/** What a document shows, computed from all of its revisions. */
+export interface DocumentState {
+  readonly heads: string[];
+  readonly current: RevisionRow;
+  readonly createdHlc: string;
+  readonly updatedHlc: string;
+  /** Set when the heads do not merge cleanly. */
+  readonly conflictId: string | null;
+}
+
+const node = (r: RevisionRow): RevisionNode => ({ id: r.id, parents: JSON.parse(r.parents), hlc: r.hlc });
+const digest = (label: string, ids: readonly string[]) =>
+  createHash('sha256')
+    .update(`${label}:${[...ids].sort().join(',')}`)
+    .digest('hex');
+
+/** The id of the merge revision of a set of heads: the same on every gateway. */
+export const mergeRevisionId = (heads: readonly string[]) => digest('merge', heads);
+/** The id of the edit conflict between a set of heads: the same on every gateway. */
+export const conflictId = (heads: readonly string[]) => digest('conflict', heads);
+
+/**
+ * Revision DAGs of wiki pages and blog posts, shared by both projections.
+ *
+ * Everything a document shows is a function of its set of revisions, so it is
+ * the same whatever order revisions arrived in: heads are revisions nobody
+ * names as a parent; two or more heads are merged three-way against their
+ * newest common ancestor. A clean merge becomes a derived merge revision
+ * (id from the heads, content from the merge); an overlapping one is an open
+ * edit conflict. Revisions that resolve a conflict mark it resolved.
+ */
+export class DocumentStore {
+  constructor(private readonly tx: EntityManager) {}
+
+  async addRevision(rev: NewRevision): Promise<DocumentState> {
+    await this.tx.query(
+      `INSERT INTO doc_revision (id, org_id, doc_kind, doc_key, title, content, parents, actor, author, hlc, derived, resolves)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (id) DO NOTHING`,
+      [
+        rev.id,
+        rev.org,
+        rev.kind,
+        rev.key,
+        rev.title,
+        rev.content,
+        JSON.stringify([...rev.parents].sort()),
+        rev.actor,
+        rev.author,
+        rev.hlc,
+        rev.resolves ? 1 : 0,
+      ],
+    );
+    if (rev.resolves && rev.parents.length > 1) {
+      await this.tx.query(
+        `INSERT INTO conflict (id, org_id, doc_kind, doc_key, head_ids, status, opened_hlc, resolved_by)
+         VALUES (?, ?, ?, ?, ?, 'resolved', ?, ?)
+         ON CONFLICT (id) DO UPDATE SET status = 'resolved', resolved_by = excluded.resolved_by, opened_hlc = excluded.opened_hlc`,
+        [
+          conflictId(rev.parents),
+          rev.org,
+          rev.kind,
+          rev.key,
+          JSON.stringify([...rev.parents].sort()),
+          rev.hlc,
+          rev.id,
+        ],
+      );
+    }
+    return this.recompute(rev.org, rev.kind, rev.key);
+  }
+
+  private async recompute(org: string, kind: DocKind, key: string): Promise<DocumentState> {
+    const rows: RevisionRow[] = await this.tx.query(
+      'SELECT * FROM doc_revision WHERE org_id = ? AND doc_kind = ? AND doc_key = ? AND derived = 0',
+      [org, kind, key],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const nodes = new Map(rows.map((r) => [r.id, node(r)]));
+    const heads = headsOf([...nodes.values()]);
+    const sorted = [...nodes.values()].sort(newerFirst);
+    const createdHlc = sorted.at(-1)!.hlc;
+    const updatedHlc = sorted[0].hlc;
+    const newestHead = heads.map((h) => nodes.get(h)!).sort(newerFirst)[0];
+
+    // Derived rows and open conflicts only ever describe the current heads.
+    const mergeId = heads.length > 1 ? mergeRevisionId(heads) : '';
+    const openId = heads.length > 1 ? conflictId(heads) : '';
+    await this.tx.query(
+      'DELETE FROM doc_revision WHERE org_id = ? AND doc_kind = ? AND doc_key = ? AND derived = 1 AND id <> ?',
+      [org, kind, key, mergeId],
+    );
+    await this.tx.query(
+      `DELETE FROM conflict WHERE org_id = ? AND doc_kind = ? AND doc_key = ? AND status = 'open' AND id <> ?`,
+      [org, kind, key, openId],
+    );
+    if (heads.length === 1) {
+      return { heads, current: byId.get(heads[0])!, createdHlc, updatedHlc, conflictId: null };
+    }
+
+    const merged = this.merge(heads, nodes, byId);
+    if (merged !== null) {
+      const title = byId.get(newestHead.id)!.title;
+      const mergeRow: RevisionRow = {
+        id: mergeId,
+        org_id: org,
+        doc_kind: kind,
+        doc_key: key,
+        title,
+        content: merged,
+        parents: JSON.stringify(heads),
+        actor: null,
+        author: null,
+        hlc: newestHead.hlc,
+        derived: 1,
+        resolves: 0,
+      };
+      await this.tx.query(
+        `INSERT INTO doc_revision (id, org_id, doc_kind, doc_key, title, content, parents, actor, author, hlc, derived, resolves)
+         VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, 1, 0)
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, content = excluded.content, hlc = excluded.hlc`,
+        [mergeId, org, kind, key, title, merged, mergeRow.parents, mergeRow.hlc],
+      );
+      return { heads, current: mergeRow, createdHlc, updatedHlc, conflictId: null };
+    }
+
+    const [existing] = await this.tx.query('SELECT status FROM conflict WHERE id = ?', [openId]);
+    if (!existing) {
+      await this.tx.query(
+        `INSERT INTO conflict (id, org_id, doc_kind, doc_key, head_ids, status, opened_hlc, resolved_by)
+         VALUES (?, ?, ?, ?, ?, 'open', ?, NULL)`,
+        [openId, org, kind, key, JSON.stringify(heads), newestHead.hlc],
+      );
+    }
+    // A conflict already resolved by an edit stays resolved; the heads then show the newest.
+    const stillOpen = !existing || existing.status === 'open';
+    return {
+      heads,
+      current: byId.get(newestHead.id)!,
+      createdHlc,
+      updatedHlc,
+      conflictId: stillOpen ? openId : null,
+    };
+  }
+
+  /** Folds the heads (sorted by id) into one text, or null on overlapping edits. */
+  private merge(
+    heads: string[],
+    nodes: Map<string, RevisionNode>,
+    byId: Map<string, RevisionRow>,
+  ): string | null {
+    const base = commonAncestor(heads, nodes);
+    const baseText = base ? byId.get(base.id)!.content : '';
+    let text = byId.get(heads[0])!.content;
+    for (const head of heads.slice(1)) {
+      const outcome = mergeText(baseText, text, byId.get(head)!.content);
+      if (!outcome.clean) return null;
+      text = outcome.text;
+    }
+    return text;
+  }
+
+  /** State-hash rows of the revisions and conflicts of one kind of document in an organisation and its departments. */
+  static async stateRows(tx: EntityManager, kind: DocKind, rootOrg: string): Promise<unknown[]> {
+    return [
+      await tx.query(
+        `SELECT id, doc_kind, doc_key, title, content, parents, actor, author, hlc, derived, resolves FROM doc_revision
+         WHERE doc_kind = ? AND org_id IN (SELECT id FROM org WHERE root_id = ?) ORDER BY id`,
+        [kind, rootOrg],
+      ),
+      await tx.query(
+        `SELECT id, doc_kind, doc_key, head_ids, status, opened_hlc, resolved_by FROM conflict
+         WHERE doc_kind = ? AND org_id IN (SELECT id FROM org WHERE root_id = ?) ORDER BY id`,
+        [kind, rootOrg],
+      ),
+    ];
+  }
+}

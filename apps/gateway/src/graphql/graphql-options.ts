@@ -1,0 +1,63 @@
+import type { MercuriusDriverConfig } from '@nestjs/mercurius';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { RequestAuthService } from '../auth/request-auth.service.js';
+import type { RequestContext } from '../auth/viewer.js';
+import type { MetricsService } from '../observability/metrics.service.js';
+import { complexityRule, MAX_QUERY_DEPTH } from './complexity.js';
+import { formatError, statusFor } from './error-formatter.js';
+import { requestAuthOf } from './graphql-request.hook.js';
+
+/** Mercurius settings: context per request, limits, and the one place errors get their codes. */
+export function graphqlOptions(
+  requestAuth: RequestAuthService,
+  metrics: MetricsService,
+  log: Logger,
+): Omit<MercuriusDriverConfig, 'driver'> {
+  const contextOf = async (request: FastifyRequest, reply?: FastifyReply): Promise<RequestContext> => {
+    const auth = requestAuthOf(request) ?? (await requestAuth.viewerOf(request as never));
+    return {
+      viewer: auth.viewer,
+      credentialProblem: auth.problem,
+      sessionToken: auth.sessionToken,
+      ip: request.ip,
+      setCookie: reply
+        ? (name, value, maxAge) =>
+            void reply.setCookie(name, value, { httpOnly: true, sameSite: 'strict', path: '/', maxAge })
+        : undefined,
+      clearCookie: reply ? (name) => void reply.clearCookie(name, { path: '/' }) : undefined,
+    };
+  };
+  return {
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    graphiql: false,
+    queryDepth: MAX_QUERY_DEPTH,
+    // Query caching skips validation on repeat queries, and the complexity rule needs each request's variables.
+    cache: false,
+    validationRules: ({ variables }) => [complexityRule(variables)],
+    context: (request: FastifyRequest, reply: FastifyReply) => contextOf(request, reply),
+    subscription: {
+      context: (_socket, request) => contextOf(request),
+    },
+    errorFormatter: (execution) => {
+      // Mercurius reports a document's parse and validation errors inside one wrapper error.
+      const flat = execution.errors.flatMap((e) => {
+        const inner =
+          (e as { errors?: unknown[] }).errors ??
+          (e.originalError as { errors?: unknown[] } | undefined)?.errors;
+        return Array.isArray(inner) && inner.length ? inner : [e];
+      });
+      const errors = flat.map((e) =>
+        formatError(e, (err) => log.error({ err }, 'unexpected error while answering a GraphQL request')),
+      );
+      for (const e of errors) metrics.graphqlErrors.inc({ code: e.extensions.code });
+      const hasData = execution.data !== undefined && execution.data !== null;
+      return {
+        statusCode: statusFor(errors, hasData),
+        response: { data: execution.data ?? null, errors } as never,
+      };
+    },
+  };
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+/**
+ * The `gatehouse` command.
+ *   gatehouse start     run a gateway (default)
+ *   gatehouse status    ask a running gateway for its health
+ *   gatehouse rebuild   rebuild every projection from the op log
+ *   gatehouse backup    write a consistent copy of the database to <data>/backups/
+ *   gatehouse schema    print the GraphQL schema (SDL)
+ */
+import { runCommand } from './cli/commands.js';
+
+runCommand(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exit(code);
+  },
+  (err: Error) => {
+    console.error(`gatehouse: ${err.message}`);
+    process.exit(1);
+  },
+);

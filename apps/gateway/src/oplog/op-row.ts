@@ -1,0 +1,54 @@
+import { decodeOp, type Op } from '@gatehouse/mesh';
+
+/** The `op` table's row as sqlite3 returns it. */
+export interface OpRow {
+  id: string;
+  org: string;
+  author: string;
+  seq: number;
+  hlc: string;
+  kind: string;
+  entity: string;
+  body: Uint8Array;
+  sig: Uint8Array;
+  received_at: number;
+}
+
+export function opFromRow(row: OpRow): Op {
+  return decodeOp(new Uint8Array(row.body), new Uint8Array(row.sig));
+}
+
+export const INSERT_OP_SQL =
+  'INSERT INTO op (id, org, author, seq, hlc, kind, entity, body, sig, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
+export function opInsertParams(op: Op, receivedAt: number): unknown[] {
+  return [
+    op.id,
+    op.org,
+    op.author,
+    op.seq,
+    op.hlc,
+    op.kind,
+    op.entity,
+    Buffer.from(op.bytes),
+    Buffer.from(op.sig),
+    receivedAt,
+  ];
+}
+
+/**
+ * The last op (in log order) of a kind about an entity that the log already
+ * holds. Projections use it when the thing an op modifies arrives after the op.
+ */
+export async function latestOp(
+  tx: { query: (sql: string, params?: unknown[]) => Promise<OpRow[]> },
+  org: string,
+  kind: string,
+  entity: string,
+): Promise<Op | null> {
+  const [row] = await tx.query(
+    'SELECT * FROM op WHERE org = ? AND kind = ? AND entity = ? ORDER BY hlc DESC, author DESC, seq DESC LIMIT 1',
+    [org, kind, entity],
+  );
+  return row ? opFromRow(row) : null;
+}

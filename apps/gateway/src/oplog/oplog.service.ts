@@ -1,0 +1,156 @@
+import {
+  type ChainTip,
+  decodeHlc,
+  encodeHlc,
+  type GatewayIdentity,
+  HybridLogicalClock,
+  type Op,
+  type OpDraft,
+  signOp,
+} from '@gatehouse/mesh';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Subject } from 'rxjs';
+import type { DataSource, EntityManager } from 'typeorm';
+import { SerialQueue } from '../common/serial-queue.js';
+import { MetricsService } from '../observability/metrics.service.js';
+import { INSERT_OP_SQL, type OpRow, opFromRow, opInsertParams } from './op-row.js';
+import { ProjectionRegistry } from './projection-registry.js';
+import { DATA_SOURCE, GATEWAY_IDENTITY, WALL_CLOCK } from './tokens.js';
+
+/**
+ * The organisation logs held by this gateway. Every write is appended here as
+ * a signed op in the same SQLite transaction that updates its projection, so
+ * an acknowledged write is in the log and the tables, or in neither.
+ */
+@Injectable()
+export class OpLogService implements OnModuleInit {
+  private readonly writes = new SerialQueue();
+  private readonly clock: HybridLogicalClock;
+  /** This gateway's newest op per organisation (seq and id), the end of its hash chain. */
+  private readonly tips = new Map<string, ChainTip>();
+  /** Ops committed to the log, local or received, after their transaction commits. */
+  readonly committed = new Subject<readonly Op[]>();
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Inject(GATEWAY_IDENTITY) private readonly identity: GatewayIdentity,
+    @Inject(WALL_CLOCK) wallClock: () => number,
+    private readonly projections: ProjectionRegistry,
+    private readonly metrics: MetricsService,
+  ) {
+    this.clock = new HybridLogicalClock(wallClock);
+  }
+
+  get author(): string {
+    return this.identity.peerId;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const [row] = await this.db.query('SELECT max(hlc) AS hlc FROM op');
+    if (row?.hlc) this.clock.observe(decodeHlc(row.hlc));
+    const tips: { org: string; seq: number; id: string }[] = await this.db.query(
+      `SELECT org, seq, id FROM op o WHERE author = ? AND seq = (SELECT max(seq) FROM op WHERE org = o.org AND author = o.author)`,
+      [this.author],
+    );
+    for (const t of tips) this.tips.set(t.org, { seq: t.seq, id: t.id });
+  }
+
+  /**
+   * Appends ops authored by this gateway and applies them to the projections,
+   * in one transaction. `alsoInTx` runs in the same transaction, for local
+   * rows that must commit with the op (e.g. a session of a new account).
+   */
+  append(
+    drafts: readonly OpDraft[],
+    alsoInTx?: (tx: EntityManager, ops: readonly Op[]) => Promise<void>,
+  ): Promise<Op[]> {
+    return this.writes.run(async () => {
+      const tips = new Map<string, ChainTip>();
+      const ops: Op[] = [];
+      const started = performance.now();
+      await this.db.transaction(async (tx) => {
+        for (const draft of drafts) {
+          const tip = tips.get(draft.org) ?? this.tips.get(draft.org) ?? null;
+          const op = signOp(this.identity, {
+            v: 1,
+            org: draft.org,
+            author: this.author,
+            seq: (tip?.seq ?? 0) + 1,
+            prev: tip?.id ?? null,
+            hlc: encodeHlc(this.clock.tick()),
+            actor: draft.actor,
+            kind: draft.kind,
+            entity: draft.entity,
+            payload: draft.payload,
+            ...(draft.parents?.length ? { parents: draft.parents } : {}),
+          });
+          this.projections.check(op);
+          await tx.query(INSERT_OP_SQL, opInsertParams(op, Date.now()));
+          await this.projections.apply(tx, op);
+          tips.set(op.org, { seq: op.seq, id: op.id });
+          ops.push(op);
+        }
+        if (alsoInTx) await alsoInTx(tx, ops);
+      });
+      // Only a committed transaction moves the chain tips forward.
+      for (const [org, tip] of tips) this.tips.set(org, tip);
+      this.metrics.opsAppended.inc({ origin: 'local' }, ops.length);
+      this.metrics.writeSeconds.observe((performance.now() - started) / 1000);
+      this.committed.next(ops);
+      return ops;
+    });
+  }
+
+  /** Runs a read-modify-write under the write lock, for local-only tables. */
+  exclusive<T>(task: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.writes.run(() => this.db.transaction(task));
+  }
+
+  /** Empties every projection and replays the whole log: the tables are a function of the ops. */
+  rebuild(): Promise<number> {
+    return this.writes.run(async () => {
+      let count = 0;
+      await this.db.transaction(async (tx) => {
+        for (const p of this.projections.all) await p.clear(tx);
+        const pageSize = 1000;
+        let after: [string, string, string, number] = ['', '', '', 0];
+        for (;;) {
+          const rows: OpRow[] = await tx.query(
+            `SELECT * FROM op WHERE (org, hlc, author, seq) > (?, ?, ?, ?) ORDER BY org, hlc, author, seq LIMIT ?`,
+            [...after, pageSize],
+          );
+          for (const row of rows) await this.projections.apply(tx, opFromRow(row));
+          count += rows.length;
+          if (rows.length < pageSize) break;
+          const last = rows[rows.length - 1];
+          after = [last.org, last.hlc, last.author, last.seq];
+        }
+      });
+      return count;
+    });
+  }
+
+  async versionVector(org: string): Promise<Record<string, number>> {
+    const rows: { author: string; seq: number }[] = await this.db.query(
+      'SELECT author, max(seq) AS seq FROM op WHERE org = ? GROUP BY author',
+      [org],
+    );
+    return Object.fromEntries(rows.map((r) => [r.author, r.seq]));
+  }
+
+  async opCount(org?: string): Promise<number> {
+    const [row] = org
+      ? await this.db.query('SELECT count(*) AS n FROM op WHERE org = ?', [org])
+      : await this.db.query('SELECT count(*) AS n FROM op');
+    return row.n;
+  }
+
+  /** Ops of an organisation in log order, for history views and tests. */
+  async opsOf(org: string, limit = 1000): Promise<Op[]> {
+    const rows: OpRow[] = await this.db.query(
+      'SELECT * FROM op WHERE org = ? ORDER BY hlc, author, seq LIMIT ?',
+      [org, limit],
+    );
+    return rows.map(opFromRow);
+  }
+}

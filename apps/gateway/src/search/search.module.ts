@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { OrgsModule } from '../orgs/orgs.module.js';
+import { SearchResolver } from './search.resolver.js';
+import { SearchService } from './search.service.js';
+
+@Module({ imports: [OrgsModule], providers: [SearchService, SearchResolver] })
+export class SearchModule {}

@@ -1,0 +1,151 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { Viewer } from '../auth/viewer.js';
+import { notFound } from '../common/gatehouse-error.js';
+import { hlcToDate } from '../common/hlc-time.js';
+import { RevisionsService } from '../documents/revisions.service.js';
+import { LiveUpdates } from '../graphql/live-updates.service.js';
+import { type Connection, decodeCursor, toConnection } from '../graphql/pagination.js';
+import { OpLogService } from '../oplog/oplog.service.js';
+import { DATA_SOURCE } from '../oplog/tokens.js';
+import { AccessService } from '../orgs/access.service.js';
+import type { WikiPage } from './dtos/wiki.types.js';
+import type { WikiRevisionPayload } from './wiki.projection.js';
+import { normalisePagePath } from './wiki-path.util.js';
+
+interface WikiPageRow {
+  org_id: string;
+  path: string;
+  title: string;
+  content: string;
+  html: string;
+  head_ids: string;
+  current_revision_id: string;
+  conflict_id: string | null;
+  created_hlc: string;
+  updated_hlc: string;
+  updated_by: string | null;
+}
+
+const toPage = (r: WikiPageRow): WikiPage => ({
+  orgId: r.org_id,
+  path: r.path,
+  title: r.title,
+  content: r.content,
+  html: r.html,
+  currentRevisionId: r.current_revision_id,
+  headRevisionIds: JSON.parse(r.head_ids),
+  conflictId: r.conflict_id,
+  updatedById: r.updated_by,
+  createdAt: hlcToDate(r.created_hlc),
+  updatedAt: hlcToDate(r.updated_hlc),
+});
+
+export const wikiTopic = (orgId: string) => `wiki:${orgId}`;
+
+/** Reading and editing wiki pages. Every edit names the revision it was based on. */
+@Injectable()
+export class WikiService implements OnModuleInit {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    private readonly oplog: OpLogService,
+    private readonly access: AccessService,
+    private readonly revisions: RevisionsService,
+    private readonly live: LiveUpdates,
+  ) {}
+
+  onModuleInit(): void {
+    // Local and replicated edits alike reach subscribers once committed.
+    this.oplog.committed.subscribe(async (ops) => {
+      const touched = new Map<string, { orgId: string; path: string }>();
+      for (const op of ops) {
+        if (op.kind !== 'wiki.revision') continue;
+        const p = op.payload as unknown as WikiRevisionPayload;
+        touched.set(`${p.orgId}\0${p.path}`, { orgId: p.orgId, path: p.path });
+      }
+      for (const { orgId, path } of touched.values()) {
+        const row = await this.row(orgId, path);
+        if (row) this.live.publish(wikiTopic(orgId), { wikiPageChanged: toPage(row) });
+      }
+    });
+  }
+
+  private async row(orgId: string, path: string): Promise<WikiPageRow | null> {
+    const [row] = await this.db.query('SELECT * FROM wiki_page WHERE org_id = ? AND path = ?', [orgId, path]);
+    return row ?? null;
+  }
+
+  async page(viewer: Viewer | null, orgId: string, path: string): Promise<WikiPage | null> {
+    await this.access.require(viewer, orgId, 'viewer');
+    const row = await this.row(orgId, normalisePagePath(path));
+    return row ? toPage(row) : null;
+  }
+
+  async pages(
+    viewer: Viewer | null,
+    orgId: string,
+    first: number,
+    after?: string,
+  ): Promise<Connection<WikiPage>> {
+    await this.access.require(viewer, orgId, 'viewer');
+    const [afterPath] = (decodeCursor(after) ?? ['']) as string[];
+    const rows: WikiPageRow[] = await this.db.query(
+      'SELECT * FROM wiki_page WHERE org_id = ? AND path > ? ORDER BY path LIMIT ?',
+      [orgId, afterPath, first + 1],
+    );
+    return toConnection(rows, first, (r) => [r.path], toPage);
+  }
+
+  async save(
+    viewer: Viewer | null,
+    input: { orgId: string; path: string; title: string; content: string; baseRevisionId?: string | null },
+  ): Promise<WikiPage> {
+    const { org } = await this.access.require(viewer, input.orgId, 'editor');
+    const path = normalisePagePath(input.path);
+    const parents = await this.revisions.parentsForEdit(org.id, 'wiki', path, input.baseRevisionId);
+    return this.write(
+      viewer!,
+      org.root_id,
+      { orgId: org.id, path, title: input.title, content: input.content, resolves: false },
+      parents,
+    );
+  }
+
+  /** Resolves an edit conflict of a page with a revision that names all of its heads. */
+  async resolve(
+    viewer: Viewer | null,
+    orgId: string,
+    path: string,
+    heads: string[],
+    title: string,
+    content: string,
+  ) {
+    const { org } = await this.access.require(viewer, orgId, 'editor');
+    return this.write(viewer!, org.root_id, { orgId: org.id, path, title, content, resolves: true }, heads);
+  }
+
+  private async write(
+    viewer: Viewer,
+    rootOrg: string,
+    payload: WikiRevisionPayload,
+    parents: string[],
+  ): Promise<WikiPage> {
+    await this.oplog.append([
+      {
+        org: rootOrg,
+        actor: viewer.accountId,
+        kind: 'wiki.revision',
+        entity: `${payload.orgId}/${payload.path}`,
+        payload: { ...payload },
+        parents,
+      },
+    ]);
+    const row = await this.row(payload.orgId, payload.path);
+    if (!row) throw notFound(`page ${payload.path}`);
+    return toPage(row);
+  }
+
+  async requireReadable(viewer: Viewer | null, orgId: string): Promise<void> {
+    await this.access.require(viewer, orgId, 'viewer');
+  }
+}
