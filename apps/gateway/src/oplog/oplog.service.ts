@@ -7,6 +7,7 @@ import {
   type Op,
   type OpDraft,
   signOp,
+  verifyRun,
 } from '@gatehouse/mesh';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Subject } from 'rxjs';
@@ -14,8 +15,27 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { SerialQueue } from '../common/serial-queue.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import { INSERT_OP_SQL, type OpRow, opFromRow, opInsertParams } from './op-row.js';
+import { OpRejectedError } from './projection.js';
 import { ProjectionRegistry } from './projection-registry.js';
 import { DATA_SOURCE, GATEWAY_IDENTITY, WALL_CLOCK } from './tokens.js';
+
+export interface IngestResult {
+  applied: Op[];
+  duplicates: number;
+  rejected: { id: string; author: string; seq: number; reason: string }[];
+}
+
+/** Groups ops by (org, author), each group sorted by seq. */
+function runsOf(ops: readonly Op[]): Op[][] {
+  const groups = new Map<string, Op[]>();
+  for (const op of ops) {
+    const key = `${op.org}\0${op.author}`;
+    const group = groups.get(key) ?? [];
+    if (!group.some((o) => o.seq === op.seq && o.id === op.id)) group.push(op);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((g) => g.sort((a, b) => a.seq - b.seq));
+}
 
 /**
  * The organisation logs held by this gateway. Every write is appended here as
@@ -98,6 +118,73 @@ export class OpLogService implements OnModuleInit {
       this.metrics.writeSeconds.observe((performance.now() - started) / 1000);
       this.committed.next(ops);
       return ops;
+    });
+  }
+
+  /**
+   * Stores and applies ops received from other gateways, in one transaction.
+   * Per author: ops already held are skipped, the rest must continue that
+   * author's hash chain, and one signature (the newest op's) is checked for
+   * the whole run. An op that fails (bad payload, no authority) is refused
+   * with everything after it in its author's run; nothing refused is stored.
+   */
+  ingest(ops: readonly Op[]): Promise<IngestResult> {
+    return this.writes.run(async () => {
+      const result: IngestResult = { applied: [], duplicates: 0, rejected: [] };
+      await this.db.transaction(async (tx) => {
+        for (const run of runsOf(ops)) {
+          const { org, author } = run[0];
+          const [tip]: { seq: number; id: string }[] = await tx.query(
+            'SELECT seq, id FROM op WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
+            [org, author],
+          );
+          let fresh = run;
+          if (tip) {
+            const held = run.filter((op) => op.seq <= tip.seq);
+            fresh = run.filter((op) => op.seq > tip.seq);
+            for (const op of held) {
+              const [same] = await tx.query('SELECT id FROM op WHERE org = ? AND author = ? AND seq = ?', [org, author, op.seq]);
+              if (same?.id === op.id) result.duplicates += 1;
+              else result.rejected.push({ id: op.id, author, seq: op.seq, reason: 'fork' });
+            }
+          }
+          if (!fresh.length) continue;
+          const verdict = verifyRun(fresh, tip ?? null);
+          if (!verdict.ok) {
+            for (const op of fresh) result.rejected.push({ id: op.id, author, seq: op.seq, reason: verdict.reason });
+            continue;
+          }
+          for (let i = 0; i < fresh.length; i++) {
+            const op = fresh[i];
+            try {
+              await tx.query('SAVEPOINT ingest_op');
+              await tx.query(INSERT_OP_SQL, opInsertParams(op, Date.now()));
+              await this.projections.apply(tx, op);
+              await tx.query('RELEASE ingest_op');
+              result.applied.push(op);
+            } catch (err) {
+              await tx.query('ROLLBACK TO ingest_op');
+              await tx.query('RELEASE ingest_op');
+              const reason = err instanceof OpRejectedError ? err.reason : (err as Error).message;
+              for (const rest of fresh.slice(i)) {
+                result.rejected.push({ id: rest.id, author, seq: rest.seq, reason: rest === op ? reason : 'follows a refused op' });
+              }
+              break;
+            }
+          }
+        }
+      });
+      for (const op of result.applied) {
+        this.clock.observe(decodeHlc(op.hlc));
+        // Our own ops coming back (e.g. after restoring an old backup) move our chain tip too.
+        if (op.author === this.author && op.seq > (this.tips.get(op.org)?.seq ?? 0)) {
+          this.tips.set(op.org, { seq: op.seq, id: op.id });
+        }
+      }
+      this.metrics.opsAppended.inc({ origin: 'remote' }, result.applied.length);
+      for (const r of result.rejected) this.metrics.opsRejected.inc({ reason: r.reason.split(' ')[0] });
+      if (result.applied.length) this.committed.next(result.applied);
+      return result;
     });
   }
 
