@@ -7,7 +7,18 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // SWC instead of esbuild: Nest's dependency injection and GraphQL code-first
 // need decorator metadata, which esbuild does not emit.
 export default defineConfig({
-  plugins: [swc.vite({ module: { type: 'es6' } })],
+  plugins: [
+    swc.vite({
+      tsconfigFile: false,
+      module: { type: 'es6' },
+      jsc: {
+        target: 'es2022',
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+        keepClassNames: true,
+      },
+    }),
+  ],
   resolve: {
     alias: {
       '@gatehouse/mesh': here('./libs/mesh/src/index.ts'),
@@ -19,6 +30,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    reporters: ['default'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -39,7 +39,11 @@ export async function startTestGateway(
     GATEHOUSE_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0',
     ...options.env,
   });
-  const gateway = await startGateway({ config, wallClock: options.wallClock, logger: pino({ level: 'silent' }) });
+  const gateway = await startGateway({
+    config,
+    wallClock: options.wallClock,
+    logger: pino({ level: 'silent' }),
+  });
   return {
     url: gateway.url,
     dataDir,
@@ -61,7 +65,10 @@ export interface GatewayProcess {
 }
 
 /** Starts `node apps/gateway/dist/main.js start` (run `npm run build` first) and waits until it serves. */
-export async function spawnGateway(dataDir: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
+export async function spawnGateway(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<GatewayProcess> {
   const child = spawn(process.execPath, [join(REPO_ROOT, 'apps/gateway/dist/main.js'), 'start'], {
     env: {
       ...process.env,

@@ -6,12 +6,19 @@
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
   data: T | null;
-  errors?: { message: string; path?: string[]; extensions?: { code?: string; fields?: { field: string; message: string }[] } }[];
+  errors?: {
+    message: string;
+    path?: string[];
+    extensions?: { code?: string; fields?: { field: string; message: string }[] };
+  }[];
 }
 
 export class GraphQLError extends Error {
-  constructor(readonly response: GraphQLResponse) {
-    super(response.errors?.map((e) => `${e.extensions?.code}: ${e.message}`).join('; ') ?? `HTTP ${response.status}`);
+  constructor(readonly response: GraphQLResponse<unknown>) {
+    super(
+      response.errors?.map((e) => `${e.extensions?.code}: ${e.message}`).join('; ') ??
+        `HTTP ${response.status}`,
+    );
   }
   get code(): string | undefined {
     return this.response.errors?.[0]?.extensions?.code;
@@ -25,7 +32,10 @@ export class GraphQLClient {
 
   constructor(readonly url: string) {}
 
-  async request<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
+  async request<T = Record<string, any>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<GraphQLResponse<T>> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (this.cookie) headers.cookie = this.cookie;
