@@ -1,11 +1,22 @@
 import { HttpException } from '@nestjs/common';
-import { GraphQLError } from 'graphql';
 import { GatehouseError } from '../common/gatehouse-error.js';
 
 export interface FormattedError {
   message: string;
   path?: readonly (string | number)[];
   extensions: { code: string; fields?: readonly { field: string; message: string }[] };
+}
+
+/**
+ * graphql ships CommonJS and ESM builds; Mercurius loads one and this module
+ * may load the other, so `instanceof GraphQLError` cannot be trusted.
+ */
+function isGraphQLError(error: unknown): error is Error & {
+  path?: readonly (string | number)[];
+  originalError?: unknown;
+  extensions?: Record<string, unknown>;
+} {
+  return error instanceof Error && error.name === 'GraphQLError';
 }
 
 /** Finds the error a resolver threw under GraphQL's and Mercurius's wrappers. */
@@ -25,7 +36,7 @@ function rootCause(error: unknown): unknown {
  */
 export function formatError(error: unknown, onInternal: (err: unknown) => void): FormattedError {
   const cause = rootCause(error);
-  const path = error instanceof GraphQLError ? error.path : undefined;
+  const path = isGraphQLError(error) ? error.path : undefined;
   if (cause instanceof GatehouseError) {
     return {
       message: cause.message,
@@ -48,10 +59,10 @@ export function formatError(error: unknown, onInternal: (err: unknown) => void):
             : 'BAD_USER_INPUT';
     return { message, path, extensions: { code } };
   }
-  if (error instanceof GraphQLError && typeof error.extensions?.code === 'string' && !error.originalError) {
+  if (isGraphQLError(error) && typeof error.extensions?.code === 'string' && !error.originalError) {
     return { message: error.message, path, extensions: { code: error.extensions.code } };
   }
-  if (error instanceof GraphQLError && !error.originalError) {
+  if (isGraphQLError(error) && !error.originalError) {
     // Errors from parsing and validating the document itself.
     const code = /Syntax Error/.test(error.message) ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED';
     return { message: error.message, path, extensions: { code } };
@@ -61,11 +72,12 @@ export function formatError(error: unknown, onInternal: (err: unknown) => void):
     return { message: message.replace(/`/g, ''), path, extensions: { code: 'QUERY_TOO_DEEP' } };
   }
   const statusCode = (cause as { statusCode?: number })?.statusCode;
+  if (statusCode === 413) return { message, path, extensions: { code: 'PAYLOAD_TOO_LARGE' } };
   if (statusCode && statusCode >= 400 && statusCode < 500) {
     // Mercurius's own request errors: depth limit, bad variables, malformed bodies.
     return { message, path, extensions: { code: 'BAD_REQUEST' } };
   }
-  if (error instanceof GraphQLError && /Variable "\$/.test(error.message)) {
+  if (isGraphQLError(error) && /Variable "\$/.test(error.message)) {
     return { message: error.message, path, extensions: { code: 'BAD_USER_INPUT' } };
   }
   onInternal(cause);
@@ -75,6 +87,7 @@ export function formatError(error: unknown, onInternal: (err: unknown) => void):
 /** HTTP status for a response whose errors are all of one kind of client fault. */
 export function statusFor(errors: readonly FormattedError[], hasData: boolean): number {
   if (hasData) return 200;
+  if (errors.some((e) => e.extensions.code === 'PAYLOAD_TOO_LARGE')) return 413;
   const codes = new Set(errors.map((e) => e.extensions.code));
   const requestFaults = [
     'GRAPHQL_PARSE_FAILED',
