@@ -15,6 +15,7 @@ import { type CoreDependencies, OpLogModule } from './oplog/oplog.module.js';
 import { LOGGER } from './oplog/tokens.js';
 import { OrgsModule } from './orgs/orgs.module.js';
 import { SearchModule } from './search/search.module.js';
+import { WebModule } from './web/web.module.js';
 import { WikiModule } from './wiki/wiki.module.js';
 
 /** The gateway: core (op log, identity, database) plus one module per domain. */
@@ -32,6 +33,7 @@ export class AppModule {
         BlogModule,
         ConflictsModule,
         SearchModule,
+        WebModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           imports: [AuthModule],
