@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 
+const codeOf = async (res: Response) =>
+  ((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code;
+
 describe('bad input', () => {
   let gw: TestGateway;
   let owner: GraphQLClient;
@@ -67,7 +70,7 @@ describe('bad input', () => {
       },
     );
     expect(huge.status).toBe(413);
-    expect((await huge.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(await codeOf(huge)).toBe('PAYLOAD_TOO_LARGE');
     const longTitle = await owner.request(
       'mutation ($i: SaveWikiPageInput!) { saveWikiPage(input: $i) { path } }',
       {
@@ -164,7 +167,7 @@ describe('bad input', () => {
       cookie: owner.cookie!,
     });
     expect(form.status).toBe(415);
-    expect((await form.json()).errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(await codeOf(form)).toBe('UNSUPPORTED_MEDIA_TYPE');
     const plain = await post(JSON.stringify({ query: mutation }), {
       'content-type': 'text/plain',
       cookie: owner.cookie!,
@@ -175,7 +178,7 @@ describe('bad input', () => {
       cookie: owner.cookie!,
     });
     expect(noToken.status).toBe(403);
-    expect((await noToken.json()).errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(await codeOf(noToken)).toBe('FORBIDDEN');
     expect(await snapshot()).toEqual(before);
   });
 

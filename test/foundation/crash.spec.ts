@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GraphQLClient } from '../support/graphql-client.js';
 import { REPO_ROOT, removeDir, spawnGateway, tempDataDir } from '../support/gateway-harness.js';
+import { GraphQLClient } from '../support/graphql-client.js';
 
 const SAVE = 'mutation ($i: SaveWikiPageInput!) { saveWikiPage(input: $i) { currentRevisionId } }';
 
@@ -20,8 +20,9 @@ describe('crash safety', () => {
     let gateway = await spawnGateway(dataDir);
     const client = new GraphQLClient(gateway.url);
     await client.signUp('keeper');
-    const orgId = (await client.gql('mutation { createOrganization(input: { name: "O", slug: "o" }) { id } }'))
-      .createOrganization.id;
+    const orgId = (
+      await client.gql('mutation { createOrganization(input: { name: "O", slug: "o" }) { id } }')
+    ).createOrganization.id;
 
     // Writes in flight while the process dies: only acknowledged ones are promised.
     const acknowledged: string[] = [];
@@ -48,7 +49,10 @@ describe('crash safety', () => {
     try {
       const again = new GraphQLClient(gateway.url);
       await again.logIn('keeper');
-      const { wikiPage } = await again.gql('query ($o: ID!) { wikiPage(orgId: $o, path: "log") { content } }', { o: orgId });
+      const { wikiPage } = await again.gql(
+        'query ($o: ID!) { wikiPage(orgId: $o, path: "log") { content } }',
+        { o: orgId },
+      );
       // The page shows the last acknowledged write (or a later one that committed just before the kill).
       const shown = Number(wikiPage.content.split(' ')[1]);
       expect(shown).toBeGreaterThanOrEqual(acknowledged.length - 1);
@@ -68,8 +72,11 @@ describe('crash safety', () => {
     // Read the log directly: per author, seq runs 1..n with no gap and each op links to the one before.
     const sqlite3 = (await import('sqlite3')).default;
     const db = new sqlite3.Database(join(dataDir, 'gatehouse.sqlite'));
-    const rows = await new Promise<{ author: string; seq: number; id: string; body: Buffer }[]>((resolve, reject) =>
-      db.all('SELECT author, seq, id, body FROM op ORDER BY author, seq', (err, r) => (err ? reject(err) : resolve(r as never))),
+    const rows = await new Promise<{ author: string; seq: number; id: string; body: Buffer }[]>(
+      (resolve, reject) =>
+        db.all('SELECT author, seq, id, body FROM op ORDER BY author, seq', (err, r) =>
+          err ? reject(err) : resolve(r as never),
+        ),
     );
     db.close();
     const { decodeOp } = await import('@gatehouse/mesh');

@@ -83,11 +83,11 @@ export class BlogProjection implements Projection, OnModuleInit {
       case 'blog.revision':
         return this.applyRevision(tx, op);
       case 'blog.status': {
-        const p = op.payload as { postId: string; status: PostStatus };
+        const p = op.payload as { orgId: string; postId: string; status: PostStatus };
         await tx.query(
           `UPDATE blog_post SET status = ?, status_stamp = ?, published_hlc = CASE WHEN ? = 'published' THEN ? ELSE NULL END
-           WHERE id = ? AND status_stamp < ?`,
-          [p.status, lwwStamp(op), p.status, op.hlc, p.postId, lwwStamp(op)],
+           WHERE org_id = ? AND id = ? AND status_stamp < ?`,
+          [p.status, lwwStamp(op), p.status, op.hlc, p.orgId, p.postId, lwwStamp(op)],
         );
         return;
       }
@@ -96,7 +96,7 @@ export class BlogProjection implements Projection, OnModuleInit {
         const deletion = await latestOp(tx, op.org, 'blog.commentDeleted', p.commentId);
         await tx.query(
           `INSERT INTO blog_comment (id, org_id, post_id, author_id, content, html, hlc, deleted, deleted_stamp)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, id) DO NOTHING`,
           [
             p.commentId,
             p.orgId,
@@ -112,8 +112,11 @@ export class BlogProjection implements Projection, OnModuleInit {
         return;
       }
       case 'blog.commentDeleted': {
-        const p = op.payload as { commentId: string };
-        await tx.query('UPDATE blog_comment SET deleted = 1 WHERE id = ?', [p.commentId]);
+        const p = op.payload as { orgId: string; commentId: string };
+        await tx.query('UPDATE blog_comment SET deleted = 1 WHERE org_id = ? AND id = ?', [
+          p.orgId,
+          p.commentId,
+        ]);
         return;
       }
     }
@@ -147,7 +150,7 @@ export class BlogProjection implements Projection, OnModuleInit {
       `INSERT INTO blog_post (id, org_id, title, content, html, head_ids, current_revision_id, conflict_id, status, status_stamp,
          author_id, created_hlc, updated_hlc, published_hlc)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET title = excluded.title, content = excluded.content, html = excluded.html,
+       ON CONFLICT (org_id, id) DO UPDATE SET title = excluded.title, content = excluded.content, html = excluded.html,
          head_ids = excluded.head_ids, current_revision_id = excluded.current_revision_id, conflict_id = excluded.conflict_id,
          author_id = excluded.author_id, created_hlc = excluded.created_hlc, updated_hlc = excluded.updated_hlc`,
       [
@@ -181,11 +184,11 @@ export class BlogProjection implements Projection, OnModuleInit {
     return [
       await tx.query(
         `SELECT id, org_id, title, content, head_ids, current_revision_id, conflict_id, status, status_stamp, author_id,
-           created_hlc, updated_hlc, published_hlc FROM blog_post WHERE ${inOrg} ORDER BY id`,
+           created_hlc, updated_hlc, published_hlc FROM blog_post WHERE ${inOrg} ORDER BY org_id, id`,
         [rootOrg],
       ),
       await tx.query(
-        `SELECT id, org_id, post_id, author_id, content, hlc, deleted FROM blog_comment WHERE ${inOrg} ORDER BY id`,
+        `SELECT id, org_id, post_id, author_id, content, hlc, deleted FROM blog_comment WHERE ${inOrg} ORDER BY org_id, id`,
         [rootOrg],
       ),
       ...(await DocumentStore.stateRows(tx, 'blog', rootOrg)),

@@ -7,8 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Initial1700000000000 } from './migrations/1700000000000-initial.js';
+import { WorkflowsDecisionsProjects1700000000100 } from './migrations/1700000000100-workflows-decisions-projects.js';
 
-export const MIGRATIONS = [Initial1700000000000];
+export const MIGRATIONS = [Initial1700000000000, WorkflowsDecisionsProjects1700000000100];
 
 export function databasePath(dataDir: string): string {
   return join(dataDir, 'gatehouse.sqlite');

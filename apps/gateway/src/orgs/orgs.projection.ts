@@ -1,6 +1,7 @@
 import { lwwStamp, type Op } from '@gatehouse/mesh';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { latestOp } from '../oplog/op-row.js';
 import { OpRejectedError, type Projection } from '../oplog/projection.js';
 import { ProjectionRegistry } from '../oplog/projection-registry.js';
 import { ROLES } from './roles.js';
@@ -125,6 +126,9 @@ export class OrgsProjection implements Projection, OnModuleInit {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
           [p.id, op.org, p.parentId, p.slug, p.name, p.description, op.actor, op.hlc, stamp],
         );
+        // An update may have arrived before the organisation it updates.
+        const update = await latestOp(tx, op.org, 'org.updated', p.id);
+        if (update) await this.apply(tx, update);
         return;
       }
       case 'org.updated': {

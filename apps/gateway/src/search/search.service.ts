@@ -44,7 +44,7 @@ export class SearchService {
     const marks = (xs: string[]) => xs.map(() => '?').join(',') || "''";
     return this.db.query(
       `SELECT s.kind, s.org_id AS orgId, s.ref, s.title, snippet(search_index, 4, '[', ']', '…', 16) AS snippet
-       FROM search_index s LEFT JOIN blog_post p ON s.kind = 'post' AND p.id = s.ref
+       FROM search_index s LEFT JOIN blog_post p ON s.kind = 'post' AND p.org_id = s.org_id AND p.id = s.ref
        WHERE search_index MATCH ? AND s.org_id IN (${marks(all)})
          AND (s.kind <> 'post' OR p.status = 'published' OR p.author_id = ? OR s.org_id IN (${marks(drafts)}))
        ORDER BY bm25(search_index, 0, 0, 0, 4.0, 1.0) LIMIT ?`,

@@ -117,8 +117,9 @@ export class Initial1700000000000 implements MigrationInterface {
         updated_by TEXT,
         PRIMARY KEY (org_id, path)
       )`,
+      // Keyed by organisation too: ids come from other gateways, and one org must not be able to shadow another's.
       `CREATE TABLE blog_post (
-        id TEXT PRIMARY KEY,
+        id TEXT NOT NULL,
         org_id TEXT NOT NULL,
         title TEXT NOT NULL,
         content TEXT NOT NULL,
@@ -131,11 +132,12 @@ export class Initial1700000000000 implements MigrationInterface {
         author_id TEXT,
         created_hlc TEXT NOT NULL,
         updated_hlc TEXT NOT NULL,
-        published_hlc TEXT
+        published_hlc TEXT,
+        PRIMARY KEY (org_id, id)
       )`,
       'CREATE INDEX blog_post_org ON blog_post (org_id, created_hlc)',
       `CREATE TABLE blog_comment (
-        id TEXT PRIMARY KEY,
+        id TEXT NOT NULL,
         org_id TEXT NOT NULL,
         post_id TEXT NOT NULL,
         author_id TEXT,
@@ -143,7 +145,8 @@ export class Initial1700000000000 implements MigrationInterface {
         html TEXT NOT NULL,
         hlc TEXT NOT NULL,
         deleted INTEGER NOT NULL DEFAULT 0,
-        deleted_stamp TEXT
+        deleted_stamp TEXT,
+        PRIMARY KEY (org_id, id)
       )`,
       'CREATE INDEX blog_comment_post ON blog_comment (post_id, hlc)',
       `CREATE TABLE conflict (
