@@ -143,7 +143,11 @@ export class OpLogService implements OnModuleInit {
             const held = run.filter((op) => op.seq <= tip.seq);
             fresh = run.filter((op) => op.seq > tip.seq);
             for (const op of held) {
-              const [same] = await tx.query('SELECT id FROM op WHERE org = ? AND author = ? AND seq = ?', [org, author, op.seq]);
+              const [same] = await tx.query('SELECT id FROM op WHERE org = ? AND author = ? AND seq = ?', [
+                org,
+                author,
+                op.seq,
+              ]);
               if (same?.id === op.id) result.duplicates += 1;
               else result.rejected.push({ id: op.id, author, seq: op.seq, reason: 'fork' });
             }
@@ -151,7 +155,8 @@ export class OpLogService implements OnModuleInit {
           if (!fresh.length) continue;
           const verdict = verifyRun(fresh, tip ?? null);
           if (!verdict.ok) {
-            for (const op of fresh) result.rejected.push({ id: op.id, author, seq: op.seq, reason: verdict.reason });
+            for (const op of fresh)
+              result.rejected.push({ id: op.id, author, seq: op.seq, reason: verdict.reason });
             continue;
           }
           for (let i = 0; i < fresh.length; i++) {
@@ -167,7 +172,12 @@ export class OpLogService implements OnModuleInit {
               await tx.query('RELEASE ingest_op');
               const reason = err instanceof OpRejectedError ? err.reason : (err as Error).message;
               for (const rest of fresh.slice(i)) {
-                result.rejected.push({ id: rest.id, author, seq: rest.seq, reason: rest === op ? reason : 'follows a refused op' });
+                result.rejected.push({
+                  id: rest.id,
+                  author,
+                  seq: rest.seq,
+                  reason: rest === op ? reason : 'follows a refused op',
+                });
               }
               break;
             }
