@@ -17,6 +17,7 @@ import { OrgsModule } from './orgs/orgs.module.js';
 import { SearchModule } from './search/search.module.js';
 import { WebModule } from './web/web.module.js';
 import { WikiModule } from './wiki/wiki.module.js';
+import { WorkflowsModule } from './workflows/workflows.module.js';
 
 /** The gateway: core (op log, identity, database) plus one module per domain. */
 @Module({})
@@ -33,6 +34,7 @@ export class AppModule {
         BlogModule,
         ConflictsModule,
         SearchModule,
+        WorkflowsModule,
         WebModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
