@@ -3,10 +3,10 @@
  * GraphQL subscriptions pushing page changes made by someone else.
  */
 import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GraphQLClient } from '../support/graphql-client.js';
+import WebSocket from 'ws';
 import { removeDir, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
+import type { GraphQLClient } from '../support/graphql-client.js';
 
 describe('live updates and operations endpoints', () => {
   let gw: TestGateway;
@@ -17,7 +17,8 @@ describe('live updates and operations endpoints', () => {
     gw = await startTestGateway();
     owner = gw.client();
     await owner.signUp('owner');
-    orgId = (await owner.gql('mutation { createOrganization(input: { name: "Org", slug: "org" }) { id } }')).createOrganization.id;
+    orgId = (await owner.gql('mutation { createOrganization(input: { name: "Org", slug: "org" }) { id } }'))
+      .createOrganization.id;
   });
   afterAll(async () => {
     await gw.close();
@@ -28,7 +29,9 @@ describe('live updates and operations endpoints', () => {
     const reader = gw.client();
     await reader.signUp('reader');
     const { code } = (
-      await owner.gql('mutation ($i: CreateInviteInput!) { createInvite(input: $i) { code } }', { i: { orgId, role: 'viewer' } })
+      await owner.gql('mutation ($i: CreateInviteInput!) { createInvite(input: $i) { code } }', {
+        i: { orgId, role: 'viewer' },
+      })
     ).createInvite;
     await reader.gql('mutation ($c: String!) { redeemInvite(code: $c) { id } }', { c: code });
 
@@ -45,7 +48,10 @@ describe('live updates and operations endpoints', () => {
       const received = new Promise<{ path: string; content: string }>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no live update within 10 s')), 10_000);
         ws.subscribe<{ wikiPageChanged: { path: string; content: string } }>(
-          { query: 'subscription ($o: ID!) { wikiPageChanged(orgId: $o) { path content } }', variables: { o: orgId } },
+          {
+            query: 'subscription ($o: ID!) { wikiPageChanged(orgId: $o) { path content } }',
+            variables: { o: orgId },
+          },
           {
             next: (msg) => {
               if (msg.errors) reject(new Error(JSON.stringify(msg.errors)));

@@ -151,6 +151,27 @@ export function buildLog(
     postRevisions[i].push(op.id);
   });
 
+  // Every log holds a clean merge (page-2) and a conflict (page-3), whatever the random steps add.
+  const fixed = (path: string, content: string, parents: string[]) =>
+    appendOp(first, {
+      org: orgId,
+      actor: owner,
+      kind: 'wiki.revision',
+      entity: `${orgId}/${path}`,
+      payload: { orgId, path, title: 'Fixed', content, resolves: false },
+      parents,
+    }).id;
+  for (const path of ['page-2', 'page-3']) {
+    const root = fixed(path, LINES.join('\n'), []);
+    const clash = path === 'page-3';
+    fixed(path, ['ALPHA', ...LINES.slice(1)].join('\n'), [root]);
+    fixed(
+      path,
+      clash ? ['ALEF', ...LINES.slice(1)].join('\n') : [...LINES.slice(0, 4), 'EPSILON'].join('\n'),
+      [root],
+    );
+  }
+
   const pageRevisions: { id: string; content: string }[][] = [[], []];
   const comments: string[] = [];
   steps.forEach((step, n) => {

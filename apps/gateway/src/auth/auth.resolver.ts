@@ -11,6 +11,7 @@ import {
   SignUpInput,
 } from './dtos/auth.types.js';
 import { Public } from './public.decorator.js';
+import { RequestAuthService } from './request-auth.service.js';
 import { type RequestContext, SESSION_COOKIE } from './viewer.js';
 
 export const toAccount = (row: AccountRow): Account => ({
@@ -32,6 +33,7 @@ export class AuthResolver {
   constructor(
     private readonly auth: AuthService,
     private readonly tokens: ApiTokensService,
+    private readonly requestAuth: RequestAuthService,
   ) {}
 
   private async started(ctx: RequestContext, session: NewSession): Promise<AuthPayload> {
@@ -60,7 +62,10 @@ export class AuthResolver {
   @Public()
   @Mutation(() => Boolean)
   async logOut(@Context() ctx: RequestContext): Promise<boolean> {
-    if (ctx.sessionToken) await this.auth.logOut(ctx.sessionToken);
+    if (ctx.sessionToken) {
+      await this.auth.logOut(ctx.sessionToken);
+      this.requestAuth.forget(ctx.sessionToken);
+    }
     ctx.clearCookie?.(SESSION_COOKIE);
     return true;
   }
@@ -105,6 +110,9 @@ export class AuthResolver {
     @Args('id', { type: () => ID }) id: string,
     @Context() ctx: RequestContext,
   ): Promise<ApiToken> {
-    return toApiToken(await this.tokens.revoke(ctx.viewer!, id));
+    const revoked = toApiToken(await this.tokens.revoke(ctx.viewer!, id));
+    // Only the token's hash is known here: drop every cached credential (revocation is rare).
+    this.requestAuth.forgetAll();
+    return revoked;
   }
 }

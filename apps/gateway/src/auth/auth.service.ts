@@ -131,6 +131,7 @@ export class AuthService {
       displayName: row.display_name,
       via: 'session',
       csrfToken: row.csrf_token,
+      expiresAt: row.expires_at,
       isOperator: await this.isOperator(row.account_id),
     };
   }

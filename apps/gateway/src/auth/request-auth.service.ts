@@ -1,16 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { sha256Hex } from '../common/ids.js';
+import { TtlCache } from '../common/ttl-cache.js';
 import { ApiTokensService } from './api-tokens.service.js';
 import { AuthService } from './auth.service.js';
 import { SESSION_COOKIE, type Viewer } from './viewer.js';
 
+type Found = { viewer: Viewer | null; problem?: string; sessionToken?: string };
+
 /** Establishes the viewer of an HTTP request from its bearer token or session cookie. */
 @Injectable()
 export class RequestAuthService {
+  // Every request carries credentials; a few seconds of memory saves the database lookups.
+  // Log-out and token revocation call forget(), so they take effect at once.
+  private readonly recent = new TtlCache<{ found: Found; expiresAt: number }>(5_000);
+
   constructor(
     private readonly auth: AuthService,
     private readonly tokens: ApiTokensService,
   ) {}
+
+  forget(secret: string): void {
+    this.recent.delete(sha256Hex(secret));
+  }
+
+  forgetAll(): void {
+    this.recent.clear();
+  }
 
   async viewerOf(
     req: Pick<FastifyRequest, 'headers'> & { cookies?: Record<string, string | undefined> },

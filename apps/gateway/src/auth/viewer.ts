@@ -7,6 +7,8 @@ export interface Viewer {
   /** The browser session's CSRF token (sessions only). */
   readonly csrfToken?: string;
   readonly isOperator: boolean;
+  /** When a session ends (ms since epoch); unset for API tokens. */
+  readonly expiresAt?: number;
 }
 
 /** The request context every resolver receives. */

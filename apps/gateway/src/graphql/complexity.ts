@@ -1,22 +1,26 @@
-import { GraphQLError, type ValidationRule } from 'graphql';
-import { createComplexityRule, fieldExtensionsEstimator, simpleEstimator } from 'graphql-query-complexity';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { GatehouseError } from '../common/gatehouse-error.js';
 
 export const MAX_QUERY_DEPTH = 10;
 export const MAX_COMPLEXITY = 2000;
 
+const estimators = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+
 /**
- * A validation rule that refuses queries costing more than MAX_COMPLEXITY.
- * List fields declare their cost through `complexity` in their field options
- * (multiplied by the page size asked for).
+ * Refuses operations costing more than MAX_COMPLEXITY. List fields declare
+ * their cost through `complexity` in their field options (multiplied by the
+ * page size asked for). Run before execution rather than as a validation rule
+ * so Mercurius can cache parsed and validated documents: the cost depends on
+ * each request's variables.
  */
-export function complexityRule(variables: Record<string, unknown> | undefined): ValidationRule {
-  return createComplexityRule({
-    maximumComplexity: MAX_COMPLEXITY,
-    variables: variables ?? {},
-    estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-    createError: (max, actual) =>
-      new GraphQLError(`query costs ${actual}, over the limit of ${max}`, {
-        extensions: { code: 'QUERY_TOO_COMPLEX' },
-      }),
-  });
+export function assertAffordable(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+): void {
+  const cost = getComplexity({ schema, query: document, variables, estimators });
+  if (cost > MAX_COMPLEXITY) {
+    throw new GatehouseError('QUERY_TOO_COMPLEX', `query costs ${cost}, over the limit of ${MAX_COMPLEXITY}`);
+  }
 }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { RequestAuthService } from '../auth/request-auth.service.js';
 import type { RequestContext } from '../auth/viewer.js';
 import type { MetricsService } from '../observability/metrics.service.js';
-import { complexityRule, MAX_QUERY_DEPTH } from './complexity.js';
+import { assertAffordable, MAX_QUERY_DEPTH } from './complexity.js';
 import { formatError, statusFor } from './error-formatter.js';
 import { requestAuthOf } from './graphql-request.hook.js';
 
@@ -34,9 +34,13 @@ export function graphqlOptions(
     sortSchema: true,
     graphiql: false,
     queryDepth: MAX_QUERY_DEPTH,
-    // Query caching skips validation on repeat queries, and the complexity rule needs each request's variables.
-    cache: false,
-    validationRules: ({ variables }) => [complexityRule(variables)],
+    // Parsed and validated documents are cached. (graphql-jit is left off: it skips
+    // default values of input object fields given through variables.)
+    cache: 1024,
+    hooks: {
+      preExecution: (schema, document, _context, variables) =>
+        assertAffordable(schema, document, variables ?? {}),
+    },
     context: (request: FastifyRequest, reply: FastifyReply) => contextOf(request, reply),
     subscription: {
       context: (_socket, request) => contextOf(request),

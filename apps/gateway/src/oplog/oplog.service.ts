@@ -19,6 +19,16 @@ import { OpRejectedError } from './projection.js';
 import { ProjectionRegistry } from './projection-registry.js';
 import { DATA_SOURCE, GATEWAY_IDENTITY, WALL_CLOCK } from './tokens.js';
 
+/** Most appends committed by one transaction. */
+const MAX_GROUP_COMMIT = 128;
+
+interface AppendRequest {
+  drafts: readonly OpDraft[];
+  alsoInTx?: (tx: EntityManager, ops: readonly Op[]) => Promise<void>;
+  resolve: (ops: Op[]) => void;
+  reject: (err: unknown) => void;
+}
+
 export interface IngestResult {
   applied: Op[];
   duplicates: number;
@@ -45,6 +55,7 @@ function runsOf(ops: readonly Op[]): Op[][] {
 @Injectable()
 export class OpLogService implements OnModuleInit {
   private readonly writes = new SerialQueue();
+  private readonly pending: AppendRequest[] = [];
   private readonly clock: HybridLogicalClock;
   /** This gateway's newest op per organisation (seq and id), the end of its hash chain. */
   private readonly tips = new Map<string, ChainTip>();
@@ -76,49 +87,82 @@ export class OpLogService implements OnModuleInit {
   }
 
   /**
-   * Appends ops authored by this gateway and applies them to the projections,
-   * in one transaction. `alsoInTx` runs in the same transaction, for local
-   * rows that must commit with the op (e.g. a session of a new account).
+   * Appends ops authored by this gateway and applies them to the projections.
+   * `alsoInTx` runs in the same transaction, for local rows that must commit
+   * with the ops (e.g. a session of a new account). Resolves once committed.
+   *
+   * Group commit: appends that arrive while a transaction is running are
+   * committed together by the next one, each under its own savepoint, so
+   * concurrent writers share one fsync and one failing request fails alone.
    */
-  append(
-    drafts: readonly OpDraft[],
-    alsoInTx?: (tx: EntityManager, ops: readonly Op[]) => Promise<void>,
-  ): Promise<Op[]> {
-    return this.writes.run(async () => {
-      const tips = new Map<string, ChainTip>();
-      const ops: Op[] = [];
-      const started = performance.now();
-      await this.db.transaction(async (tx) => {
-        for (const draft of drafts) {
-          const tip = tips.get(draft.org) ?? this.tips.get(draft.org) ?? null;
-          const op = signOp(this.identity, {
-            v: 1,
-            org: draft.org,
-            author: this.author,
-            seq: (tip?.seq ?? 0) + 1,
-            prev: tip?.id ?? null,
-            hlc: encodeHlc(this.clock.tick()),
-            actor: draft.actor,
-            kind: draft.kind,
-            entity: draft.entity,
-            payload: draft.payload,
-            ...(draft.parents?.length ? { parents: draft.parents } : {}),
-          });
-          this.projections.check(op);
-          await tx.query(INSERT_OP_SQL, opInsertParams(op, Date.now()));
-          await this.projections.apply(tx, op);
-          tips.set(op.org, { seq: op.seq, id: op.id });
-          ops.push(op);
-        }
-        if (alsoInTx) await alsoInTx(tx, ops);
-      });
-      // Only a committed transaction moves the chain tips forward.
-      for (const [org, tip] of tips) this.tips.set(org, tip);
-      this.metrics.opsAppended.inc({ origin: 'local' }, ops.length);
-      this.metrics.writeSeconds.observe((performance.now() - started) / 1000);
-      this.committed.next(ops);
-      return ops;
+  append(drafts: readonly OpDraft[], alsoInTx?: AppendRequest['alsoInTx']): Promise<Op[]> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ drafts, alsoInTx, resolve, reject });
+      if (this.pending.length === 1) void this.writes.run(() => this.commitPending());
     });
+  }
+
+  private async commitPending(): Promise<void> {
+    const batch = this.pending.splice(0, MAX_GROUP_COMMIT);
+    if (this.pending.length) void this.writes.run(() => this.commitPending());
+    if (!batch.length) return;
+    const started = performance.now();
+    let tips = new Map<string, ChainTip>();
+    const done: { request: AppendRequest; ops: Op[] }[] = [];
+    const failed: { request: AppendRequest; err: unknown }[] = [];
+    try {
+      await this.db.transaction(async (tx) => {
+        for (const request of batch) {
+          const before = new Map(tips);
+          await tx.query('SAVEPOINT append_request');
+          try {
+            const ops: Op[] = [];
+            for (const draft of request.drafts) ops.push(await this.appendOne(tx, draft, tips));
+            if (request.alsoInTx) await request.alsoInTx(tx, ops);
+            await tx.query('RELEASE append_request');
+            done.push({ request, ops });
+          } catch (err) {
+            await tx.query('ROLLBACK TO append_request');
+            await tx.query('RELEASE append_request');
+            tips = before;
+            failed.push({ request, err });
+          }
+        }
+      });
+    } catch (err) {
+      for (const request of batch) request.reject(err);
+      return;
+    }
+    // Only a committed transaction moves the chain tips forward.
+    for (const [org, tip] of tips) this.tips.set(org, tip);
+    const ops = done.flatMap((d) => d.ops);
+    this.metrics.opsAppended.inc({ origin: 'local' }, ops.length);
+    this.metrics.writeSeconds.observe((performance.now() - started) / 1000);
+    for (const { request, err } of failed) request.reject(err);
+    for (const { request, ops: mine } of done) request.resolve(mine);
+    if (ops.length) this.committed.next(ops);
+  }
+
+  private async appendOne(tx: EntityManager, draft: OpDraft, tips: Map<string, ChainTip>): Promise<Op> {
+    const tip = tips.get(draft.org) ?? this.tips.get(draft.org) ?? null;
+    const op = signOp(this.identity, {
+      v: 1,
+      org: draft.org,
+      author: this.author,
+      seq: (tip?.seq ?? 0) + 1,
+      prev: tip?.id ?? null,
+      hlc: encodeHlc(this.clock.tick()),
+      actor: draft.actor,
+      kind: draft.kind,
+      entity: draft.entity,
+      payload: draft.payload,
+      ...(draft.parents?.length ? { parents: draft.parents } : {}),
+    });
+    this.projections.check(op);
+    await tx.query(INSERT_OP_SQL, opInsertParams(op, Date.now()));
+    await this.projections.apply(tx, op);
+    tips.set(op.org, { seq: op.seq, id: op.id });
+    return op;
   }
 
   /**

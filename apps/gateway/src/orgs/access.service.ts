@@ -1,8 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Viewer } from '../auth/viewer.js';
 import { forbidden, notFound, unauthenticated } from '../common/gatehouse-error.js';
+import { OpLogService } from '../oplog/oplog.service.js';
 import { DATA_SOURCE } from '../oplog/tokens.js';
+import { AccessCache } from './access-cache.js';
 import { type Role, roleAtLeast, strongest } from './roles.js';
 
 export interface OrgRow {
@@ -27,15 +29,40 @@ export interface Access {
  * into its departments; a department role can raise it there.
  */
 @Injectable()
-export class AccessService {
-  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
+export class AccessService implements OnModuleInit {
+  private readonly orgs = new AccessCache<OrgRow | null>();
+  private readonly roles = new AccessCache<Role | null>();
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    private readonly oplog: OpLogService,
+  ) {}
+
+  onModuleInit(): void {
+    this.oplog.committed.subscribe((ops) => {
+      this.orgs.invalidateOn(ops);
+      this.roles.invalidateOn(ops);
+    });
+  }
 
   async org(orgId: string): Promise<OrgRow | null> {
+    const cached = this.orgs.get(orgId);
+    if (cached) return cached;
     const [row] = await this.db.query('SELECT * FROM org WHERE id = ?', [orgId]);
+    if (row) this.orgs.set(orgId, row);
     return row ?? null;
   }
 
   async roleIn(accountId: string, org: OrgRow): Promise<Role | null> {
+    const key = `${accountId}\0${org.id}`;
+    const cached = this.roles.get(key);
+    if (cached !== undefined) return cached;
+    const role = await this.lookUpRole(accountId, org);
+    this.roles.set(key, role);
+    return role;
+  }
+
+  private async lookUpRole(accountId: string, org: OrgRow): Promise<Role | null> {
     const rows: { role: Role | 'none' }[] = await this.db.query(
       `WITH RECURSIVE chain(id, parent_id) AS (
          SELECT id, parent_id FROM org WHERE id = ?
