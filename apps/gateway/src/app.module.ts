@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { RequestAuthService } from './auth/request-auth.service.js';
 import { BlogModule } from './blog/blog.module.js';
 import { ConflictsModule } from './conflicts/conflicts.module.js';
+import { DecisionsModule } from './decisions/decisions.module.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { PassThroughFilter } from './graphql/pass-through.filter.js';
 import { MetricsService } from './observability/metrics.service.js';
@@ -35,6 +36,7 @@ export class AppModule {
         ConflictsModule,
         SearchModule,
         WorkflowsModule,
+        DecisionsModule,
         WebModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
