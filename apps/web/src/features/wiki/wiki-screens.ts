@@ -1,0 +1,4 @@
+export { ConflictQueueScreen } from './ConflictQueueScreen';
+export { WikiIndexScreen } from './WikiIndexScreen';
+export { WikiNewScreen } from './WikiNewScreen';
+export { WikiPageScreen } from './WikiPageScreen';
