@@ -4,6 +4,8 @@
  * - `oplog/`: the op format (canonical CBOR, content ids, signatures), hybrid
  *   logical clocks, hash-chain verification and version vectors.
  * - `identity/`: the gateway's Ed25519 identity in libp2p's key format.
+ * - `node/`: the gateway's libp2p node (transports, discovery, DHT, relay, limits).
+ * - `sync/`: the sync protocol as a libp2p service, over an `OpStore`.
  *
  * @example
  * ```ts
@@ -16,9 +18,14 @@
  */
 export * from './identity/gateway-identity.js';
 export * from './identity/signing.js';
+export * from './node/connection-policy.js';
+export * from './node/gateway-node.js';
+export * from './node/peer-gate.js';
 export * from './oplog/canonical.js';
 export * from './oplog/chain.js';
 export * from './oplog/hlc.js';
 export * from './oplog/op.js';
 export * from './oplog/order.js';
 export * from './oplog/version-vector.js';
+export * from './sync/index.js';
+export { MemoryOpStore } from './sync/memory-op-store.js';

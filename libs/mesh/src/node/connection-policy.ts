@@ -1,0 +1,26 @@
+/**
+ * Limits that keep a small box (one or two cores, little RAM) responsive when
+ * many peers turn up at once. A peer can hold at most a few streams of each
+ * protocol; the whole node holds a bounded number of connections.
+ */
+export interface ConnectionPolicy {
+  /** Connections held at once; the connection manager prunes beyond this. */
+  readonly maxConnections: number;
+  /** Inbound connections still in their handshake at once. */
+  readonly maxIncomingPendingConnections: number;
+  /** Inbound connection attempts per second from one host. */
+  readonly inboundConnectionThreshold: number;
+  readonly maxParallelDials: number;
+  readonly dialTimeoutMs: number;
+  /** Yamux streams one connection may open towards us, all protocols together. */
+  readonly maxStreamsPerConnection: number;
+}
+
+export const SMALL_BOX_POLICY: ConnectionPolicy = {
+  maxConnections: 64,
+  maxIncomingPendingConnections: 8,
+  inboundConnectionThreshold: 5,
+  maxParallelDials: 8,
+  dialTimeoutMs: 10_000,
+  maxStreamsPerConnection: 64,
+};

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { generateIdentity } from '../identity/gateway-identity.js';
+import { createGatewayNode } from './gateway-node.js';
+
+describe('createGatewayNode', () => {
+  it('uses the gateway key as peer id, listens on TCP and WebSockets, pings a peer and stops cleanly', async () => {
+    const [ia, ib] = await Promise.all([generateIdentity(), generateIdentity()]);
+    const a = await createGatewayNode({
+      privateKey: ia.privateKey,
+      listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],
+      mdns: false,
+      region: 'valley',
+    });
+    const b = await createGatewayNode({
+      privateKey: ib.privateKey,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      mdns: false,
+    });
+    try {
+      expect(a.peerId.toString()).toBe(ia.peerId);
+      const addrs = a.getMultiaddrs().map((m) => m.toString());
+      expect(addrs.some((x) => x.includes('/ws'))).toBe(true);
+      const ws = a.getMultiaddrs().find((m) => m.toString().includes('/ws'))!;
+      const rtt = await b.services.ping.ping(ws, { signal: AbortSignal.timeout(5000) });
+      expect(rtt).toBeGreaterThanOrEqual(0);
+      expect(a.getProtocols()).toContain('/gatehouse/valley/kad/1.0.0');
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+    expect(a.status).toBe('stopped');
+  });
+
+  it('refuses connections from a banned peer', async () => {
+    const [ia, ib] = await Promise.all([generateIdentity(), generateIdentity()]);
+    const banned = new Set([ib.peerId]);
+    const a = await createGatewayNode({
+      privateKey: ia.privateKey,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      mdns: false,
+      dht: false,
+      gate: { isBanned: (p) => banned.has(p) },
+    });
+    const b = await createGatewayNode({
+      privateKey: ib.privateKey,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      mdns: false,
+      dht: false,
+    });
+    try {
+      await expect(
+        b.services.ping.ping(a.getMultiaddrs(), { signal: AbortSignal.timeout(5000) }),
+      ).rejects.toThrow();
+      banned.clear();
+      await expect(
+        b.services.ping.ping(a.getMultiaddrs(), { signal: AbortSignal.timeout(5000) }),
+      ).resolves.toBeGreaterThanOrEqual(0);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * The gateway's libp2p node: TCP and WebSockets, Noise, Yamux, identify,
+ * ping, mDNS on the LAN, configured bootstrap peers, a Kademlia DHT per
+ * region, circuit relay, and the gateway's own Ed25519 key as its peer id.
+ * Gatehouse's own protocols (sync, ...) come in as `services`.
+ */
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { bootstrap } from '@libp2p/bootstrap';
+import {
+  type CircuitRelayService,
+  circuitRelayServer,
+  circuitRelayTransport,
+} from '@libp2p/circuit-relay-v2';
+import { type Identify, identify } from '@libp2p/identify';
+import type { Libp2p, PeerDiscovery, PrivateKey, ServiceMap } from '@libp2p/interface';
+import { type KadDHT, kadDHT, passthroughMapper } from '@libp2p/kad-dht';
+import { mdns } from '@libp2p/mdns';
+import { type Ping, ping } from '@libp2p/ping';
+import { tcp } from '@libp2p/tcp';
+import { webSockets } from '@libp2p/websockets';
+import { createLibp2p, type ServiceFactoryMap } from 'libp2p';
+import { type ConnectionPolicy, SMALL_BOX_POLICY } from './connection-policy.js';
+import { gaterFor, type PeerGate } from './peer-gate.js';
+
+export type RelayMode = 'off' | 'client' | 'server';
+
+export interface GatewayNodeInit<S extends ServiceMap = ServiceMap> {
+  /** The gateway's identity key: its peer id and op-signing key are one. */
+  readonly privateKey: PrivateKey;
+  /** Multiaddrs to listen on; `/ws` addresses get the WebSockets transport. */
+  readonly listen?: readonly string[];
+  /** Addresses to announce instead of the listen addresses (NAT, port forwards). */
+  readonly announce?: readonly string[];
+  /** Peers dialled at start and redialled by the bootstrap module. */
+  readonly bootstrap?: readonly string[];
+  /** LAN discovery by multicast DNS. */
+  readonly mdns?: boolean;
+  /** Region name: the DHT protocol is `/gatehouse/<region>/kad/1.0.0`. */
+  readonly region?: string;
+  readonly relay?: RelayMode;
+  /** Run the region DHT (default on). Replication never depends on it. */
+  readonly dht?: boolean;
+  readonly policy?: Partial<ConnectionPolicy>;
+  /** Consulted before every connection: banned peers are refused. */
+  readonly gate?: PeerGate;
+  /** Gatehouse services, e.g. `{ sync: sync({ store }) }`. */
+  readonly services?: ServiceFactoryMap<S>;
+  /** Start listening right away (default true). */
+  readonly start?: boolean;
+}
+
+export interface GatewayServices {
+  identify: Identify;
+  ping: Ping;
+  dht?: KadDHT;
+  relay?: CircuitRelayService;
+}
+
+export type GatewayNode<S extends ServiceMap = ServiceMap> = Libp2p<GatewayServices & S>;
+
+export function dhtProtocol(region: string): string {
+  return `/gatehouse/${region}/kad/1.0.0`;
+}
+
+export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
+  init: GatewayNodeInit<S>,
+): Promise<GatewayNode<S>> {
+  const policy = { ...SMALL_BOX_POLICY, ...init.policy };
+  const relay = init.relay ?? 'client';
+  const region = init.region ?? 'default';
+  const listen = [...(init.listen ?? ['/ip4/0.0.0.0/tcp/0'])];
+
+  const peerDiscovery: ((components: never) => PeerDiscovery)[] = [];
+  if (init.mdns) peerDiscovery.push(mdns({ serviceTag: `gatehouse-${region}.local` }) as never);
+  if (init.bootstrap?.length)
+    peerDiscovery.push(bootstrap({ list: [...init.bootstrap], timeout: 1000 }) as never);
+
+  // biome-ignore lint/suspicious/noExplicitAny: the service map is assembled from optional parts
+  const services: Record<string, any> = {
+    identify: identify(),
+    ping: ping(),
+    ...init.services,
+  };
+  if (init.dht !== false) {
+    // One DHT per region; on a LAN every address is private, so keep them all.
+    services.dht = kadDHT({
+      protocol: dhtProtocol(region),
+      peerInfoMapper: passthroughMapper,
+      clientMode: false,
+    });
+  }
+  if (relay === 'server') {
+    services.relay = circuitRelayServer({
+      reservations: {
+        maxReservations: 32,
+        // Sync streams carry whole logs: the default 128 KiB / 2 min cap would cut them.
+        applyDefaultLimit: false,
+      },
+    });
+  }
+
+  const node = await createLibp2p({
+    privateKey: init.privateKey,
+    start: init.start ?? true,
+    addresses: { listen, announce: [...(init.announce ?? [])] },
+    transports: [
+      tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } }),
+      webSockets(),
+      ...(relay === 'off' ? [] : [circuitRelayTransport()]),
+    ],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux({ maxInboundStreams: policy.maxStreamsPerConnection })],
+    peerDiscovery: peerDiscovery as never,
+    connectionGater: init.gate ? gaterFor(init.gate) : undefined,
+    connectionManager: {
+      maxConnections: policy.maxConnections,
+      maxIncomingPendingConnections: policy.maxIncomingPendingConnections,
+      inboundConnectionThreshold: policy.inboundConnectionThreshold,
+      maxParallelDials: policy.maxParallelDials,
+      dialTimeout: policy.dialTimeoutMs,
+    },
+    services: services as ServiceFactoryMap<GatewayServices & S>,
+  });
+
+  if (init.mdns) {
+    // Discovery only fills the peer store; dial LAN peers while there is room.
+    node.addEventListener('peer:discovery', (evt) => {
+      if (node.getConnections().length >= policy.maxConnections / 2) return;
+      node.dial(evt.detail.id, { signal: AbortSignal.timeout(policy.dialTimeoutMs) }).catch(() => {});
+    });
+  }
+  return node as GatewayNode<S>;
+}

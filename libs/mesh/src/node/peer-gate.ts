@@ -1,0 +1,18 @@
+import type { ConnectionGater, PeerId } from '@libp2p/interface';
+
+/** Answers whether a peer is currently banned (see sync/peer-scores.ts). */
+export interface PeerGate {
+  isBanned(peerId: string): boolean;
+}
+
+/** A libp2p connection gater that refuses banned peers, inbound and outbound. */
+export function gaterFor(gate: PeerGate): ConnectionGater {
+  const denied = (peer: PeerId) => gate.isBanned(peer.toString());
+  return {
+    denyDialPeer: denied,
+    denyInboundEncryptedConnection: denied,
+    denyOutboundEncryptedConnection: denied,
+    // Loopback and private addresses are the normal case on a LAN mesh.
+    denyDialMultiaddr: () => false,
+  };
+}

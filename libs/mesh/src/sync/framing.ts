@@ -1,0 +1,79 @@
+/**
+ * Length-prefixed CBOR frames over a libp2p stream, with a size bound per
+ * read and a deadline per read and write.
+ */
+import type { AbortOptions, Stream } from '@libp2p/interface';
+import {
+  InvalidDataLengthError,
+  InvalidDataLengthLengthError,
+  InvalidMessageLengthError,
+  lpStream,
+} from '@libp2p/utils';
+import { encodeMessage, type SyncMessage, SyncProtocolError } from './messages.js';
+
+/** The remote end closed the stream (or it was reset) before a whole frame arrived. */
+export class StreamEndedError extends Error {
+  override name = 'StreamEndedError';
+}
+
+const STREAM_ENDINGS = new Set([
+  'UnexpectedEOFError',
+  'StreamResetError',
+  'StreamStateError',
+  'StreamAbortedError',
+  'StreamClosedError',
+  'StreamBufferError',
+]);
+
+export class FramedStream {
+  private readonly lp;
+
+  constructor(
+    readonly stream: Stream,
+    maxFrameBytes: number,
+  ) {
+    // The byte buffer must hold a couple of frames that arrive before we read them.
+    this.lp = lpStream(stream, { maxDataLength: maxFrameBytes, maxBufferSize: maxFrameBytes * 3 });
+  }
+
+  /** Reads the next frame's bytes; oversized frames become 'too-large', a closed stream StreamEndedError. */
+  async read(options: AbortOptions): Promise<Uint8Array> {
+    try {
+      const list = await this.lp.read(options);
+      return list.subarray();
+    } catch (err) {
+      if (err instanceof InvalidDataLengthError || err instanceof InvalidDataLengthLengthError) {
+        throw new SyncProtocolError('too-large', (err as Error).message);
+      }
+      if (err instanceof InvalidMessageLengthError)
+        throw new SyncProtocolError('malformed', (err as Error).message);
+      if (options.signal?.aborted) throw new SyncProtocolError('timeout', 'no frame in time');
+      const e = err as Error;
+      if (STREAM_ENDINGS.has(e.name)) throw new StreamEndedError(e.message);
+      throw err;
+    }
+  }
+
+  async write(message: SyncMessage, options: AbortOptions): Promise<void> {
+    await this.lp.write(encodeMessage(message), options);
+  }
+
+  /** Best-effort error reply, then a graceful close; never throws. */
+  async fail(code: SyncProtocolError['code'], msg: string): Promise<void> {
+    try {
+      await this.write({ t: 'err', code, msg: msg.slice(0, 500) }, { signal: AbortSignal.timeout(2000) });
+      await this.stream.close({ signal: AbortSignal.timeout(2000) });
+    } catch {
+      this.stream.abort(new Error(`sync error: ${code}`));
+    }
+  }
+
+  /** Graceful close, falling back to abort; never throws. */
+  async close(): Promise<void> {
+    try {
+      await this.stream.close({ signal: AbortSignal.timeout(5000) });
+    } catch (err) {
+      this.stream.abort(err as Error);
+    }
+  }
+}

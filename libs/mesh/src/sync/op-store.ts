@@ -1,0 +1,64 @@
+import type { Op } from '../oplog/op.js';
+import type { VersionVector } from '../oplog/version-vector.js';
+
+/** What the sync server needs of a stored op: enough to order it and send it. */
+export type StoredOp = Pick<Op, 'author' | 'seq' | 'hlc' | 'bytes' | 'sig'>;
+
+export interface IngestRejection {
+  readonly id: string;
+  readonly author: string;
+  readonly seq: number;
+  readonly reason: string;
+}
+
+export interface IngestOutcome {
+  readonly applied: number;
+  readonly duplicates: number;
+  readonly rejected: readonly IngestRejection[];
+}
+
+export interface InviteRedemption {
+  readonly org: string;
+  readonly invite: string;
+  readonly secret: string;
+  /** The redeeming gateway, as authenticated by the connection. */
+  readonly peer: string;
+}
+
+/**
+ * The organisation logs a gateway holds, as the sync protocol sees them.
+ * The gateway implements it over its SQLite op log; `MemoryOpStore` is the
+ * in-memory version for tests.
+ */
+export interface OpStore {
+  /** Organisations (root ids) this gateway hosts. */
+  hostedOrgs(): Promise<readonly string[]>;
+  hosts(org: string): Promise<boolean>;
+  /** author -> highest seq held (each author's ops are held contiguously from 1). */
+  versionVector(org: string): Promise<VersionVector>;
+  /** Held ops of one author with seq > afterSeq, by seq, at most `limit`. */
+  opsAfter(org: string, author: string, afterSeq: number, limit: number): Promise<readonly StoredOp[]>;
+  /**
+   * Checks (chains, one signature per run, admission, roles), stores and
+   * applies received ops in one transaction. Nothing refused is stored.
+   */
+  ingest(org: string, ops: readonly Op[]): Promise<IngestOutcome>;
+  /** Whether `peer` may exchange `org` with us: an admitted gateway, or the one we joined through. */
+  mayReplicate(org: string, peer: string): Promise<boolean>;
+  /** Calls back with the organisations that gained ops, local or received. Returns an unsubscribe function. */
+  onCommit(listener: (orgs: readonly string[]) => void): () => void;
+  /** Admits the redeeming gateway if the invite is valid and unused (stores that never admit leave it out). */
+  redeemInvite?(request: InviteRedemption): Promise<'admitted' | 'invalid'>;
+}
+
+/**
+ * Reasons for refusing an op that prove the sender forwarded something no
+ * honest gateway would have stored: broken authenticity. Refusals for
+ * authority (admission, roles) are not the sender's fault: it may know
+ * something we do not yet, and the op can be judged again later.
+ */
+const SENDER_FAULTS = new Set(['bad-signature', 'broken-chain', 'gap', 'mixed-run', 'fork', 'malformed']);
+
+export function isSenderFault(reason: string): boolean {
+  return SENDER_FAULTS.has(reason.split(' ')[0]);
+}

@@ -1,0 +1,5 @@
+import { runReplicationSuite } from '../testing/replication-suite.js';
+import { inProcessSetup, tcpSetup } from '../testing/setups.js';
+
+runReplicationSuite('in-process streams', inProcessSetup);
+runReplicationSuite('libp2p on loopback TCP', tcpSetup);

@@ -1,0 +1,169 @@
+/**
+ * The server side of one sync stream: read the request, check it, answer it.
+ * Every failure ends in an error reply (when the stream still works) and,
+ * when it was the peer's doing, a penalty.
+ */
+import type { Logger, Stream } from '@libp2p/interface';
+import type { VersionVector } from '../oplog/version-vector.js';
+import { MAX_SERVED_PULLS_PER_PEER, SYNC_LIMITS, SYNC_TIMEOUTS } from './constants.js';
+import { FramedStream, StreamEndedError } from './framing.js';
+import {
+  parseClientFrame,
+  parseRequest,
+  SyncProtocolError,
+  type SyncRequest,
+  type WireOp,
+} from './messages.js';
+import type { OpStore } from './op-store.js';
+import { missingOpsInOrder } from './ordered-ops.js';
+import type { Offence } from './peer-scores.js';
+import type { SyncStates } from './sync-state.js';
+
+export interface ServeContext {
+  readonly store: OpStore;
+  readonly states: SyncStates;
+  readonly log: Logger;
+  readonly batchOps: number;
+  readonly batchBytes: number;
+  /** Pulls being served, per peer. */
+  readonly serving: Map<string, number>;
+  penalise(peer: string, offence: Offence, detail: string): void;
+  /** The peer announced ops we lack: pull them. */
+  onHave(peer: string, org: string): void;
+  readonly signal: AbortSignal;
+}
+
+export async function serveStream(ctx: ServeContext, stream: Stream, peer: string): Promise<void> {
+  const framed = new FramedStream(stream, SYNC_LIMITS.maxRequestBytes);
+  let request: SyncRequest;
+  try {
+    const bytes = await framed.read({
+      signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(SYNC_TIMEOUTS.requestMs)]),
+    });
+    request = parseRequest(bytes);
+  } catch (err) {
+    return refuse(ctx, framed, peer, err);
+  }
+  try {
+    switch (request.t) {
+      case 'pull':
+        return await servePull(ctx, framed, peer, request);
+      case 'have':
+        return await serveHave(ctx, framed, peer, request);
+      case 'join':
+        return await serveJoin(ctx, framed, peer, request);
+    }
+  } catch (err) {
+    return refuse(ctx, framed, peer, err);
+  }
+}
+
+async function refuse(ctx: ServeContext, framed: FramedStream, peer: string, err: unknown): Promise<void> {
+  if (err instanceof SyncProtocolError) {
+    if (err.code !== 'busy' && err.code !== 'internal') ctx.penalise(peer, err.code as Offence, err.message);
+    await framed.fail(err.code, err.message);
+    return;
+  }
+  if (err instanceof StreamEndedError) {
+    framed.stream.abort(err);
+    return;
+  }
+  ctx.log.error('serving %s failed: %e', peer, err);
+  await framed.fail('internal', 'internal error');
+}
+
+async function checkAccess(ctx: ServeContext, peer: string, org: string): Promise<void> {
+  if (!(await ctx.store.hosts(org)))
+    throw new SyncProtocolError('unknown-org', 'organisation not hosted here');
+  if (!(await ctx.store.mayReplicate(org, peer)))
+    throw new SyncProtocolError('not-admitted', 'your gateway is not admitted to this organisation');
+}
+
+async function servePull(
+  ctx: ServeContext,
+  framed: FramedStream,
+  peer: string,
+  request: Extract<SyncRequest, { t: 'pull' }>,
+): Promise<void> {
+  await checkAccess(ctx, peer, request.org);
+  const active = ctx.serving.get(peer) ?? 0;
+  if (active >= MAX_SERVED_PULLS_PER_PEER) throw new SyncProtocolError('busy', 'too many pulls at once');
+  ctx.serving.set(peer, active + 1);
+  const state = ctx.states.get(peer, request.org);
+  const deadline = AbortSignal.any([ctx.signal, AbortSignal.timeout(SYNC_TIMEOUTS.pullMs)]);
+  try {
+    const ours: VersionVector = await ctx.store.versionVector(request.org);
+    let credit = request.win;
+    let batch: WireOp[] = [];
+    let batchBytes = 0;
+    const flush = async () => {
+      if (credit === 0) {
+        const ack = await framed.read({
+          signal: AbortSignal.any([deadline, AbortSignal.timeout(SYNC_TIMEOUTS.frameMs)]),
+        });
+        parseClientFrame(ack);
+        credit += 1;
+      }
+      await framed.write({ t: 'ops', ops: batch }, { signal: deadline });
+      credit -= 1;
+      state.opsSent += batch.length;
+      state.bytesSent += batchBytes;
+      batch = [];
+      batchBytes = 0;
+    };
+    for await (const op of missingOpsInOrder(ctx.store, request.org, ours, request.vv)) {
+      batch.push([op.bytes, op.sig]);
+      batchBytes += op.bytes.byteLength + 64;
+      if (batch.length >= ctx.batchOps || batchBytes >= ctx.batchBytes) await flush();
+    }
+    if (batch.length) await flush();
+    await framed.write({ t: 'end', vv: ours }, { signal: deadline });
+    await framed.close();
+  } finally {
+    const left = (ctx.serving.get(peer) ?? 1) - 1;
+    if (left > 0) ctx.serving.set(peer, left);
+    else ctx.serving.delete(peer);
+  }
+}
+
+async function serveHave(
+  ctx: ServeContext,
+  framed: FramedStream,
+  peer: string,
+  request: Extract<SyncRequest, { t: 'have' }>,
+): Promise<void> {
+  await checkAccess(ctx, peer, request.org);
+  await framed.write({ t: 'ok' }, { signal: AbortSignal.timeout(SYNC_TIMEOUTS.requestMs) });
+  await framed.close();
+  const ours = await ctx.store.versionVector(request.org);
+  for (const [author, seq] of Object.entries(request.vv)) {
+    if (seq > (ours[author] ?? 0)) {
+      ctx.onHave(peer, request.org);
+      return;
+    }
+  }
+}
+
+async function serveJoin(
+  ctx: ServeContext,
+  framed: FramedStream,
+  peer: string,
+  request: Extract<SyncRequest, { t: 'join' }>,
+): Promise<void> {
+  if (!ctx.store.redeemInvite || !(await ctx.store.hosts(request.org))) {
+    throw new SyncProtocolError('unknown-org', 'organisation not hosted here');
+  }
+  const verdict = await ctx.store.redeemInvite({
+    org: request.org,
+    invite: request.invite,
+    secret: request.secret,
+    peer,
+  });
+  if (verdict !== 'admitted')
+    throw new SyncProtocolError('invalid-invite', 'invite unknown, used, revoked or expired');
+  await framed.write(
+    { t: 'joined', org: request.org },
+    { signal: AbortSignal.timeout(SYNC_TIMEOUTS.requestMs) },
+  );
+  await framed.close();
+}

@@ -1,0 +1,92 @@
+/**
+ * Setups for the replication suite: the same gateways (MemoryOpStore + sync
+ * service) over in-process streams or over real libp2p on loopback TCP.
+ */
+
+import { peerIdFromString } from '@libp2p/peer-id';
+import { generateIdentity } from '../identity/gateway-identity.js';
+import { createGatewayNode, type GatewayNode } from '../node/gateway-node.js';
+import { SYNC_PROTOCOL } from '../sync/constants.js';
+import { sync } from '../sync/index.js';
+import { MemoryOpStore } from '../sync/memory-op-store.js';
+import { PeerScores } from '../sync/peer-scores.js';
+import { GatehouseSync } from '../sync/sync-service.js';
+import type { SyncService } from '../sync/types.js';
+import { InProcessNetwork } from './in-process-network.js';
+import { eventually, type SuiteNetwork, type SuiteOptions, type SuitePeer } from './replication-suite.js';
+
+/** Periodic resync off: the suite checks that announcements alone deliver. */
+const SERVICE_DEFAULTS = { resyncIntervalMs: 0, announceDelayMs: 10 } as const;
+
+export async function inProcessSetup(options: SuiteOptions): Promise<SuiteNetwork> {
+  const network = new InProcessNetwork();
+  const peers: SuitePeer[] = [];
+  const services: GatehouseSync[] = [];
+  for (let i = 0; i < options.peers; i++) {
+    const identity = await generateIdentity();
+    const store = new MemoryOpStore(identity);
+    const service = new GatehouseSync(network.components(peerIdFromString(identity.peerId)), {
+      store,
+      scores: new PeerScores(),
+      batchOps: options.batchOps,
+      ...SERVICE_DEFAULTS,
+    });
+    await service.start();
+    services.push(service);
+    peers.push({ id: identity.peerId, store, sync: service });
+  }
+  return {
+    peers,
+    connect: async (a, b) => network.connect(peers[a].id, peers[b].id),
+    disconnect: async (a, b) => network.disconnect(peers[a].id, peers[b].id),
+    rawStream: (from, to) => network.rawStream(peers[from].id, peers[to].id, SYNC_PROTOCOL),
+    close: async () => {
+      for (const s of services) await s.stop();
+    },
+  };
+}
+
+export async function tcpSetup(options: SuiteOptions): Promise<SuiteNetwork> {
+  const nodes: GatewayNode<{ sync: SyncService }>[] = [];
+  const peers: SuitePeer[] = [];
+  for (let i = 0; i < options.peers; i++) {
+    const identity = await generateIdentity();
+    const store = new MemoryOpStore(identity);
+    const scores = new PeerScores();
+    const node = await createGatewayNode({
+      privateKey: identity.privateKey,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      mdns: false,
+      dht: false,
+      relay: 'off',
+      gate: scores,
+      services: { sync: sync({ store, scores, batchOps: options.batchOps, ...SERVICE_DEFAULTS }) },
+    });
+    nodes.push(node);
+    peers.push({ id: identity.peerId, store, sync: node.services.sync });
+  }
+  return {
+    peers,
+    connect: async (a, b) => {
+      await nodes[a].dial(nodes[b].getMultiaddrs(), { signal: AbortSignal.timeout(5000) });
+      // dial() resolves on the dialling side first; wait until both sync services see the peer.
+      await eventually(
+        () =>
+          peers[a].sync.connectedPeers().includes(peers[b].id) &&
+          peers[b].sync.connectedPeers().includes(peers[a].id),
+        5000,
+        'both ends of the connection',
+      );
+    },
+    disconnect: async (a, b) => {
+      await nodes[a].hangUp(nodes[b].peerId);
+    },
+    rawStream: (from, to) =>
+      nodes[from].dialProtocol(nodes[to].getMultiaddrs(), SYNC_PROTOCOL, {
+        signal: AbortSignal.timeout(5000),
+      }),
+    close: async () => {
+      await Promise.all(nodes.map((n) => n.stop()));
+    },
+  };
+}
