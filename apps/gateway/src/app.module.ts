@@ -15,6 +15,7 @@ import { ObservabilityModule } from './observability/observability.module.js';
 import { type CoreDependencies, OpLogModule } from './oplog/oplog.module.js';
 import { LOGGER } from './oplog/tokens.js';
 import { OrgsModule } from './orgs/orgs.module.js';
+import { ProjectsModule } from './projects/projects.module.js';
 import { SearchModule } from './search/search.module.js';
 import { WebModule } from './web/web.module.js';
 import { WikiModule } from './wiki/wiki.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         SearchModule,
         WorkflowsModule,
         DecisionsModule,
+        ProjectsModule,
         WebModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
