@@ -9,7 +9,7 @@
  * Prints: page writes/s and reads/s over GraphQL vs direct SQLite (the ratio
  * is the figure), cold start time, and idle RSS.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,10 +24,22 @@ const CONTENT = 'x'.repeat(1000);
 
 function startGateway(dataDir) {
   const started = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'apps/gateway/dist/main.js'), 'start'], {
-    env: { ...process.env, GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_HTTP_PORT: '0', GATEHOUSE_MDNS: 'off', GATEHOUSE_LOG_LEVEL: 'info', GATEHOUSE_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // Same V8 flags as `npm start` and the systemd unit.
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=2', join(ROOT, 'apps/gateway/dist/main.js'), 'start'],
+    {
+      env: {
+        ...process.env,
+        GATEHOUSE_DATA_DIR: dataDir,
+        GATEHOUSE_HTTP_PORT: '0',
+        GATEHOUSE_MDNS: 'off',
+        GATEHOUSE_LOG_LEVEL: 'info',
+        GATEHOUSE_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', async (d) => {
@@ -58,7 +70,9 @@ function stop(child) {
 }
 
 function rssMb(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
@@ -68,7 +82,11 @@ class Client {
     this.headers = { 'content-type': 'application/json' };
   }
   async gql(query, variables = {}) {
-    const res = await fetch(this.url, { method: 'POST', headers: this.headers, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(this.url, {
+      method: 'POST',
+      headers: this.headers,
+      body: JSON.stringify({ query, variables }),
+    });
     const cookie = res.headers.get('set-cookie');
     if (cookie) this.headers.cookie = cookie.split(';')[0];
     const body = await res.json();
@@ -90,14 +108,19 @@ async function timed(total, concurrency, task) {
 
 async function overGraphql(url) {
   const c = new Client(url);
-  const { signUp } = await c.gql('mutation { signUp(input: { name: "bench", password: "bench password" }) { csrfToken } }');
+  const { signUp } = await c.gql(
+    'mutation { signUp(input: { name: "bench", password: "bench password" }) { csrfToken } }',
+  );
   c.headers['x-csrf-token'] = signUp.csrfToken;
-  const orgId = (await c.gql('mutation { createOrganization(input: { name: "Bench", slug: "bench" }) { id } }')).createOrganization.id;
+  const orgId = (
+    await c.gql('mutation { createOrganization(input: { name: "Bench", slug: "bench" }) { id } }')
+  ).createOrganization.id;
   const save = 'mutation ($i: SaveWikiPageInput!) { saveWikiPage(input: $i) { currentRevisionId } }';
   const writes = await timed(WRITES, CONCURRENCY, (i) =>
     c.gql(save, { i: { orgId, path: `page-${i}`, title: `Page ${i}`, content: `${i} ${CONTENT}` } }),
   );
-  const read = 'query ($o: ID!, $p: String!) { wikiPage(orgId: $o, path: $p) { title content currentRevisionId } }';
+  const read =
+    'query ($o: ID!, $p: String!) { wikiPage(orgId: $o, path: $p) { title content currentRevisionId } }';
   const reads = await timed(READS, CONCURRENCY, (i) => c.gql(read, { o: orgId, p: `page-${i % WRITES}` }));
   return { writes, reads };
 }
@@ -106,7 +129,9 @@ function run(db, sql, params = []) {
   return new Promise((resolve, reject) => db.run(sql, params, (err) => (err ? reject(err) : resolve())));
 }
 function get(db, sql, params = []) {
-  return new Promise((resolve, reject) => db.get(sql, params, (err, row) => (err ? reject(err) : resolve(row))));
+  return new Promise((resolve, reject) =>
+    db.get(sql, params, (err, row) => (err ? reject(err) : resolve(row))),
+  );
 }
 
 /** The floor: the same writes and reads straight into a WAL + synchronous=FULL SQLite file, one transaction per write. */
@@ -119,13 +144,51 @@ async function directSqlite(dir) {
   const writes = await timed(WRITES, CONCURRENCY, (i) =>
     serial(async () => {
       await run(db, 'BEGIN');
-      await run(db, 'INSERT INTO page VALUES (?, ?, ?, ?)', [`page-${i}`, `Page ${i}`, `${i} ${CONTENT}`, String(i)]);
+      await run(db, 'INSERT INTO page VALUES (?, ?, ?, ?)', [
+        `page-${i}`,
+        `Page ${i}`,
+        `${i} ${CONTENT}`,
+        String(i),
+      ]);
       await run(db, 'COMMIT');
     }),
   );
-  const reads = await timed(READS, CONCURRENCY, (i) => get(db, 'SELECT * FROM page WHERE path = ?', [`page-${i % WRITES}`]));
+  const reads = await timed(READS, CONCURRENCY, (i) =>
+    get(db, 'SELECT * FROM page WHERE path = ?', [`page-${i % WRITES}`]),
+  );
   await new Promise((r) => db.close(r));
   return { writes, reads };
+}
+
+/** RSS added by each group of modules the gateway loads, measured in a fresh process. */
+function importCosts() {
+  const groups = [
+    ['Node.js itself', []],
+    ['NestJS core', ['reflect-metadata', '@nestjs/core', '@nestjs/common', '@nestjs/platform-fastify']],
+    [
+      'GraphQL (graphql, @nestjs/graphql, Mercurius)',
+      ['graphql', '@nestjs/graphql', '@nestjs/mercurius', 'mercurius'],
+    ],
+    ['TypeORM + sqlite3', ['typeorm', 'sqlite3']],
+    ['@gatehouse/mesh (libp2p)', ['@gatehouse/mesh']],
+    ['gateway modules', ['./dist/app.module.js']],
+  ];
+  const script = `
+    const out = [];
+    const groups = ${JSON.stringify(groups)};
+    for (const [name, mods] of groups) {
+      for (const m of mods) await import(m);
+      globalThis.gc();
+      out.push([name, process.memoryUsage().rss]);
+    }
+    console.log(JSON.stringify(out));`;
+  const res = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+    cwd: join(ROOT, 'apps/gateway'),
+    encoding: 'utf8',
+  });
+  if (res.status !== 0) throw new Error(res.stderr);
+  const steps = JSON.parse(res.stdout.trim().split('\n').at(-1));
+  return steps.map(([name, rss], i) => [name, (rss - (i ? steps[i - 1][1] : 0)) / 1048576]);
 }
 
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -151,10 +214,17 @@ async function main() {
     const direct = await directSqlite(dir);
 
     const rows = [
-      ['page writes/s (1 KB, fsync each)', fmt(gql.writes), fmt(direct.writes), fmt(gql.writes / direct.writes, 2)],
+      [
+        'page writes/s (1 KB, fsync each)',
+        fmt(gql.writes),
+        fmt(direct.writes),
+        fmt(gql.writes / direct.writes, 2),
+      ],
       ['page reads/s', fmt(gql.reads), fmt(direct.reads), fmt(gql.reads / direct.reads, 2)],
     ];
-    console.log(`\nGatehouse foundation benchmark — ${WRITES} writes, ${READS} reads, concurrency ${CONCURRENCY}, Node ${process.version}\n`);
+    console.log(
+      `\nGatehouse foundation benchmark — ${WRITES} writes, ${READS} reads, concurrency ${CONCURRENCY}, Node ${process.version}\n`,
+    );
     console.log('| operation | over GraphQL | direct SQLite | ratio |');
     console.log('|---|---:|---:|---:|');
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
@@ -165,6 +235,10 @@ async function main() {
     console.log(`| idle RSS after start | ${fmt(idleRss, 1)} MB | ≤ 120 MB |`);
     console.log(`| RSS after the run | ${fmt(busyRss, 1)} MB | |`);
     console.log(`| read ratio | ${fmt(gql.reads / direct.reads, 2)} | ≥ 0.50 |`);
+    console.log('');
+    console.log('| resident memory added by | MB |');
+    console.log('|---|---:|');
+    for (const [name, mb] of importCosts()) console.log(`| ${name} | ${fmt(mb, 1)} |`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
