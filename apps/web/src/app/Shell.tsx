@@ -61,11 +61,11 @@ export function Shell({ children }: { children: ReactNode }) {
       </a>
       <header className="topbar">
         <Link to="/" className="brand">
-          <img src="/favicon.svg" alt="" width="24" height="24" />
-          <span>{t('app.name')}</span>
+          <img src="/favicon.svg" alt="" width="28" height="28" />
+          <span className="brand-name">{t('app.name')}</span>
         </Link>
         {session.me && <OrgSwitcher current={org} />}
-        {session.me && (
+        {session.me && location.path !== '/search' && (
           <TopSearch initial={location.path === '/search' ? (location.search.get('q') ?? '') : ''} />
         )}
         <nav className="account" aria-label={t('app.mainNav')}>
@@ -76,12 +76,14 @@ export function Shell({ children }: { children: ReactNode }) {
                 className="account-link"
                 aria-label={t('nav.account', { name: session.me.account.displayName })}
               >
-                <span aria-hidden="true">👤 </span>
+                <span className="avatar" aria-hidden="true">
+                  {session.me.account.displayName.slice(0, 1).toUpperCase()}
+                </span>
                 <span className="account-name">{session.me.account.displayName}</span>
               </Link>
               <button
                 type="button"
-                className="link-button"
+                className="link-button wide-only"
                 onClick={async () => {
                   await session.signOut().catch(() => {});
                   navigate('/login', { replace: true });
@@ -163,9 +165,7 @@ function TopSearch({ initial }: { initial: string }) {
           placeholder={t('search.placeholder')}
           onChange={(e) => setQuery(e.target.value)}
         />
-        <button type="submit" aria-label={t('search.submit')}>
-          <span aria-hidden="true">⌕</span>
-        </button>
+        <button type="submit">{t('search.submit')}</button>
       </form>
     </search>
   );

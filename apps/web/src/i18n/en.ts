@@ -13,6 +13,7 @@ export const en = {
   'app.retry': 'Try again',
 
   'common.loading': 'Loading…',
+  'common.justNow': 'just now',
   'common.save': 'Save',
   'common.saving': 'Saving…',
   'common.cancel': 'Cancel',
@@ -35,7 +36,7 @@ export const en = {
   'common.no': 'No',
   'common.copy': 'Copy',
   'common.copied': 'Copied',
-  'common.liveUpdate': '{name} just changed this.',
+  'common.liveUpdate': 'Changed just now by {name}.',
   'common.reloadToSee': 'Show the new version',
 
   'error.network': 'The gateway cannot be reached. Check the Wi-Fi and try again.',
@@ -163,13 +164,13 @@ export const en = {
   'wiki.creating': 'New page',
   'wiki.save': 'Save page',
   'wiki.changedWhileEditing':
-    '{name} saved this page while you were editing. Saving now merges your changes, or shows both versions if they overlap.',
+    'This page was saved again while you were editing (by {name}). Saving now merges your changes, or shows both versions if they overlap.',
   'wiki.historyOf': 'History of “{title}”',
   'wiki.revision': 'Version',
   'wiki.compare': 'Compare selected',
   'wiki.changes': 'Changes',
-  'wiki.compareFrom': 'Compare from',
-  'wiki.compareTo': 'Compare to',
+  'wiki.compareFrom': 'From',
+  'wiki.compareTo': 'To',
   'wiki.merge': 'automatic merge',
   'wiki.resolution': 'conflict resolution',
   'wiki.view': 'View',

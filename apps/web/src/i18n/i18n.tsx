@@ -93,7 +93,7 @@ export function makeI18n(
       for (const [unit, size] of units) {
         if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
       }
-      return relative.format(0, 'minute');
+      return messages['common.justNow'] ?? en['common.justNow'];
     },
     dateTime: (date) => absolute.format(new Date(date)),
     setLanguage,

@@ -40,18 +40,37 @@ export function setCsrfToken(token: string | null): void {
 
 export const GRAPHQL_PATH = '/graphql';
 
+export interface RequestOptions {
+  /**
+   * Send a query as GET. Used at start, before the page knows its CSRF
+   * token: the gateway checks the token on POSTs only (GET cannot mutate, and
+   * the session cookie is SameSite=Strict).
+   */
+  get?: boolean;
+}
+
 /** Runs a query or mutation and returns its data; throws ApiError. */
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+export async function gql<T>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: RequestOptions = {},
+): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
   if (csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
-    response = await fetch(GRAPHQL_PATH, {
-      method: 'POST',
-      headers,
-      credentials: 'same-origin',
-      body: JSON.stringify({ query, variables }),
-    });
+    if (options.get) {
+      const params = new URLSearchParams({ query, variables: JSON.stringify(variables) });
+      response = await fetch(`${GRAPHQL_PATH}?${params}`, { headers, credentials: 'same-origin' });
+    } else {
+      headers['content-type'] = 'application/json';
+      response = await fetch(GRAPHQL_PATH, {
+        method: 'POST',
+        headers,
+        credentials: 'same-origin',
+        body: JSON.stringify({ query, variables }),
+      });
+    }
   } catch (err) {
     connectionState.set({ gateway: 'unreachable' });
     throw new ApiError((err as Error).message || 'network error', 'NETWORK');

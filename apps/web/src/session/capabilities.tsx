@@ -25,7 +25,7 @@ const CapabilitiesContext = createContext<Capabilities>({ loaded: false, has: ()
 export function CapabilitiesProvider({ children }: { children: ReactNode }) {
   const [value, setValue] = useState<Capabilities>({ loaded: false, has: () => false });
   useEffect(() => {
-    gql<{ query: Fields; mutation: Fields; subscription: Fields }>(SCHEMA_FIELDS).then(
+    gql<{ query: Fields; mutation: Fields; subscription: Fields }>(SCHEMA_FIELDS, {}, { get: true }).then(
       (data) => {
         const names = new Set(
           [data.query, data.mutation, data.subscription].flatMap((t) => t?.fields?.map((f) => f.name) ?? []),

@@ -70,7 +70,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     let cancelled = false;
     (async () => {
       try {
-        const data = await gql<{ me: AuthPayload | null }>(ME);
+        const data = await gql<{ me: AuthPayload | null }>(ME, {}, { get: true });
         if (cancelled) return;
         setCsrfToken(data.me?.csrfToken ?? null);
         setMe(data.me);

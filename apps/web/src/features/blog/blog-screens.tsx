@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import type { OrgScreenProps } from '../../app/routes';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { InputField } from '../../components/Field';
@@ -94,11 +94,16 @@ export function BlogPostScreen({ org, params, location }: OrgScreenProps) {
   const [notice, setNotice] = useState<string | null>(null);
   const current = post.data?.blogPost;
   const base = pathTo('o', key, 'blog', params.id);
+  // Changes this page makes itself come back through the subscription too: no notice for those.
+  const quietUntil = useRef(0);
+  const ownChange = () => {
+    quietUntil.current = Date.now() + 5_000;
+  };
 
   useSubscription<{ blogPostChanged: BlogPost }>(BLOG_POST_CHANGED, { orgId: org.id }, (data) => {
     if (data.blogPostChanged.id !== params.id) return;
     post.setData({ blogPost: data.blogPostChanged });
-    setNotice(t('common.liveUpdate', { name: t('common.someone') }));
+    if (Date.now() > quietUntil.current) setNotice(t('common.liveUpdate', { name: t('common.someone') }));
   });
 
   if (post.loading && !post.data) return <Loading />;
@@ -152,6 +157,7 @@ export function BlogPostScreen({ org, params, location }: OrgScreenProps) {
             className={current.status === 'draft' ? 'primary' : undefined}
             disabled={setStatus.pending}
             onClick={async () => {
+              ownChange();
               const data = await setStatus.run({
                 orgId: org.id,
                 postId: current.id,
@@ -179,7 +185,7 @@ export function BlogPostScreen({ org, params, location }: OrgScreenProps) {
         </div>
       )}
       <RenderedHtml html={current.html} />
-      <Comments org={org} post={current} nameOf={nameOf} onChange={post.reload} />
+      <Comments org={org} post={current} nameOf={nameOf} onChange={post.reload} beforeChange={ownChange} />
     </article>
   );
 }
@@ -189,11 +195,13 @@ function Comments({
   post,
   nameOf,
   onChange,
+  beforeChange,
 }: {
   org: Org;
   post: BlogPost;
   nameOf: (id: string | null | undefined) => string;
   onChange: () => Promise<void>;
+  beforeChange: () => void;
 }) {
   const { t } = useI18n();
   const { me } = useSession();
@@ -204,6 +212,7 @@ function Comments({
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!content.trim()) return;
+    beforeChange();
     const ok = await add.run({ input: { orgId: org.id, postId: post.id, content } });
     if (ok) {
       setContent('');
@@ -226,6 +235,7 @@ function Comments({
                   type="button"
                   className="link-button small"
                   onClick={async () => {
+                    beforeChange();
                     if (await remove.run({ orgId: org.id, commentId: c.id })) await onChange();
                   }}
                 >

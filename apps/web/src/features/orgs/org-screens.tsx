@@ -114,7 +114,7 @@ function OrgForm({
         hint={t('org.slugHint', { example: 'village-water' })}
         name="slug"
         required
-        pattern="[a-z0-9][a-z0-9-]*"
+        pattern="[a-z0-9][a-z0-9\-]*"
         autoCapitalize="none"
         value={slug}
         onChange={(e) => {

@@ -11,6 +11,7 @@ import {
   storedLanguageChoice,
   useI18n,
 } from '../../i18n/i18n';
+import { navigate } from '../../lib/router';
 import { useMutation } from '../../lib/use-query';
 import { useSession } from '../../session/session';
 
@@ -19,7 +20,7 @@ const CHANGE_PASSWORD = `mutation ChangePassword($oldPassword: String!, $newPass
 
 export function SettingsScreen(_: ScreenProps) {
   const { t, setLanguage } = useI18n();
-  const { me } = useSession();
+  const { me, signOut } = useSession();
   const id = useId();
   const [choice, setChoice] = useState<Language | ''>(storedLanguageChoice() ?? '');
   const browserLanguage = pickLanguage(null, navigator.languages ?? [navigator.language]);
@@ -68,6 +69,17 @@ export function SettingsScreen(_: ScreenProps) {
         <section>
           <h2>{t('settings.account')}</h2>
           <p>{t('settings.signedInAs', { name: me.account.name, displayName: me.account.displayName })}</p>
+          <p>
+            <button
+              type="button"
+              onClick={async () => {
+                await signOut().catch(() => {});
+                navigate('/login', { replace: true });
+              }}
+            >
+              {t('nav.logOut')}
+            </button>
+          </p>
           <form onSubmit={submitPassword} className="stack">
             <h3>{t('settings.changePassword')}</h3>
             <ErrorMessage error={change.error} fieldsShown={['oldPassword', 'newPassword']} />

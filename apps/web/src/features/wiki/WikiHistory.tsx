@@ -24,7 +24,7 @@ export function WikiHistory({
   basePath: string;
   nameOf: (id: string | null | undefined) => string;
 }) {
-  const { t } = useI18n();
+  const { t, dateTime } = useI18n();
   const history = useQuery<HistoryData>(WIKI_HISTORY, { orgId, path });
   const revisions = history.data?.wikiPageHistory.nodes ?? [];
   const [from, setFrom] = useState<string | null>(null);
@@ -48,9 +48,6 @@ export function WikiHistory({
               <th scope="col">{t('wiki.compareFrom')}</th>
               <th scope="col">{t('wiki.compareTo')}</th>
               <th scope="col">{t('wiki.revision')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('wiki.view')}</span>
-              </th>
             </tr>
           </thead>
           <tbody>
@@ -60,7 +57,7 @@ export function WikiHistory({
                   <input
                     type="radio"
                     name="from"
-                    aria-label={`${t('wiki.compareFrom')}: ${r.title}, ${new Date(r.createdAt).toLocaleString()}`}
+                    aria-label={`${t('wiki.compareFrom')}: ${r.title}, ${dateTime(r.createdAt)}`}
                     checked={chosenFrom === r.id}
                     onChange={() => setFrom(r.id)}
                   />
@@ -69,7 +66,7 @@ export function WikiHistory({
                   <input
                     type="radio"
                     name="to"
-                    aria-label={`${t('wiki.compareTo')}: ${r.title}, ${new Date(r.createdAt).toLocaleString()}`}
+                    aria-label={`${t('wiki.compareTo')}: ${r.title}, ${dateTime(r.createdAt)}`}
                     checked={chosenTo === r.id}
                     onChange={() => setTo(r.id)}
                   />
@@ -79,17 +76,17 @@ export function WikiHistory({
                   {r.isMerge && <span className="badge">{t('wiki.merge')}</span>}
                   {r.resolvesConflict && <span className="badge">{t('wiki.resolution')}</span>}
                   <div className="muted small-text">{r.title}</div>
-                </td>
-                <td className="row-actions">
-                  <Link to={withQuery(basePath, { rev: r.id })}>{t('wiki.view')}</Link>
-                  {r.parentIds[0] && (
-                    <>
-                      {' · '}
-                      <Link to={withQuery(basePath, { diff: '', from: r.parentIds[0], to: r.id })}>
-                        {t('wiki.changes')}
-                      </Link>
-                    </>
-                  )}
+                  <div className="row-actions">
+                    <Link to={withQuery(basePath, { rev: r.id })}>{t('wiki.view')}</Link>
+                    {r.parentIds[0] && (
+                      <>
+                        {' · '}
+                        <Link to={withQuery(basePath, { diff: '', from: r.parentIds[0], to: r.id })}>
+                          {t('wiki.changes')}
+                        </Link>
+                      </>
+                    )}
+                  </div>
                 </td>
               </tr>
             ))}

@@ -48,13 +48,15 @@ export function WikiPageScreen({ org, params, location }: OrgScreenProps) {
   // Someone else's edit, here or replicated from another gateway.
   useSubscription<{ wikiPageChanged: WikiPage }>(WIKI_PAGE_CHANGED, { orgId: org.id, path }, (data) => {
     const next = data.wikiPageChanged;
-    if (next.path !== current?.path && current) return;
-    const who = next.updatedById === me?.account.id ? null : nameOf(next.updatedById);
-    page.setData({ wikiPage: next });
-    if (who) {
-      setChangedBy(who);
-      if (mode === 'view') setNotice(t('common.liveUpdate', { name: who }));
+    if (current && (next.path !== current.path || next.currentRevisionId === current.currentRevisionId)) {
+      // Another page, or this very version (our own save coming back): nothing new to show.
+      if (next.path === current.path) page.setData({ wikiPage: next });
+      return;
     }
+    const who = next.updatedById === me?.account.id ? t('common.you') : nameOf(next.updatedById);
+    page.setData({ wikiPage: next });
+    setChangedBy(who);
+    if (mode === 'view') setNotice(t('common.liveUpdate', { name: who }));
   });
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: notices belong to one view of one page.
@@ -234,7 +236,7 @@ function OldRevision({
   base: string;
   tabs: ReactNode;
 }) {
-  const { t } = useI18n();
+  const { t, dateTime } = useI18n();
   const revision = useQuery<{ revision: Revision }>(REVISION, { orgId, id });
   const [html, setHtml] = useState<string | null>(null);
   const content = revision.data?.revision.content;
@@ -253,7 +255,7 @@ function OldRevision({
       <PageHeader title={revision.data.revision.title}>{tabs}</PageHeader>
       <p className="notice notice-info">
         <span aria-hidden="true">ℹ </span>
-        {t('wiki.viewingRevision', { when: new Date(revision.data.revision.createdAt).toLocaleString() })}{' '}
+        {t('wiki.viewingRevision', { when: dateTime(revision.data.revision.createdAt) })}{' '}
         <Link to={base}>{t('wiki.backToCurrent')}</Link>
       </p>
       {html === null ? <Loading /> : <RenderedHtml html={html} />}
