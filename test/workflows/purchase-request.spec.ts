@@ -222,4 +222,24 @@ describe('purchase request workflow over GraphQL', () => {
       { key: 'purchase-request', version: 2 },
     ]);
   });
+
+  it('runs items in a department with the organisation’s workflow and roles', async () => {
+    const { createDepartment } = await org.owner.client.gql(
+      'mutation ($p: ID!, $input: CreateOrganizationInput!) { createDepartment(parentId: $p, input: $input) { id } }',
+      { p: org.orgId, input: { name: 'School', slug: 'village-school' } },
+    );
+    const { startWorkflowItem: item } = await org.members.ada.client.gql(START, {
+      input: {
+        orgId: createDepartment.id,
+        workflowId,
+        title: 'Chalk',
+        data: { amount: 5, reason: 'lessons' },
+      },
+    });
+    expect(item.assigneeId).toBe(org.members.ada.id);
+    await org.members.ada.client.gql(TAKE, {
+      input: { orgId: createDepartment.id, itemId: item.id, transitionId: 'submit' },
+    });
+    expect(await inboxOf('tom')).toContain(item.id);
+  });
 });

@@ -12,7 +12,7 @@ import { newId } from '../common/ids.js';
 import { type Connection, decodeCursor, toConnection } from '../graphql/pagination.js';
 import { OpLogService } from '../oplog/oplog.service.js';
 import { DATA_SOURCE } from '../oplog/tokens.js';
-import { type Access, AccessService } from '../orgs/access.service.js';
+import { type Access, AccessService, type OrgRow } from '../orgs/access.service.js';
 import { roleAtLeast } from '../orgs/roles.js';
 import { definitionOf, type VersionRow } from './definition-store.js';
 import { DESIGNER_ROLE, WorkflowRolesService } from './workflow-roles.service.js';
@@ -150,6 +150,18 @@ export class WorkflowDefinitionsService {
     const [row] = await this.db.query(
       `SELECT * FROM workflow_version v WHERE org_id = ? AND workflow_id = ? AND ${LATEST}`,
       [orgId, workflowId],
+    );
+    return row ?? null;
+  }
+
+  /** A workflow usable in `org`: defined there or in an organisation above it (departments use their root's). */
+  async latestInChain(org: OrgRow, workflowId: string): Promise<VersionRow | null> {
+    const [row] = await this.db.query(
+      `WITH RECURSIVE chain(id, parent_id) AS (
+         SELECT id, parent_id FROM org WHERE id = ?
+         UNION ALL SELECT o.id, o.parent_id FROM org o JOIN chain c ON o.id = c.parent_id)
+       SELECT v.* FROM workflow_version v WHERE v.workflow_id = ? AND v.org_id IN (SELECT id FROM chain) AND ${LATEST}`,
+      [org.id, workflowId],
     );
     return row ?? null;
   }

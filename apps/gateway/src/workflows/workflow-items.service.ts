@@ -52,10 +52,11 @@ export function transitionError(
  * Running items through workflows: start (fill the form), transition,
  * assign, comment. Each write is one op; the projection replays the item.
  *
- * Hand-off rule: a transition hands the item to whoever started it when they
- * hold one of the next state's assigneeRoles (so a rejected request returns
- * to its requester), and otherwise leaves it unassigned, waiting in the
- * inbox of every holder of a role that can move it on.
+ * Hand-off rule: a transition into a state whose assigneeRoles include a
+ * start role hands the item back to whoever started it, if they hold that
+ * role (so a rejected request returns to its requester); otherwise the item
+ * is unassigned and waits in the inbox of every holder of a role that can
+ * move it on. An explicit assigneeId overrides the rule.
  */
 @Injectable()
 export class WorkflowItemsService {
@@ -98,7 +99,7 @@ export class WorkflowItemsService {
     input: { orgId: string; workflowId: string; title: string; data: Record<string, unknown> },
   ): Promise<ItemRow> {
     const access = await this.access.require(viewer, input.orgId, 'viewer');
-    const version = await this.definitions.latest(access.org.id, input.workflowId);
+    const version = await this.definitions.latestInChain(access.org, input.workflowId);
     if (!version) throw notFound(`workflow ${input.workflowId}`);
     const def = definitionOf(version);
     const startRoles: string[] = JSON.parse(version.start_roles);
@@ -122,7 +123,7 @@ export class WorkflowItemsService {
       data: input.data,
     };
     const drafts: OpDraft[] = [this.draft(access, 'workflow.itemStarted', itemId, { ...payload })];
-    const holder = await this.handOff(def, initialState(def).id, access.viewer.accountId, access.org);
+    const holder = await this.handOff(version, initialState(def).id, access.viewer.accountId, access.org);
     if (holder) drafts.push(this.draft(access, 'workflow.itemAssigned', itemId, { assignee: holder }));
     await this.oplog.append(drafts);
     return (await this.row(access.org.id, itemId))!;
@@ -138,7 +139,7 @@ export class WorkflowItemsService {
       assigneeId?: string | null;
     },
   ): Promise<ItemRow> {
-    const { access, item, def, instance } = await this.load(viewer, input.orgId, input.itemId);
+    const { access, item, version, def, instance } = await this.load(viewer, input.orgId, input.itemId);
     const result = takeTransition(
       def,
       instance,
@@ -150,7 +151,7 @@ export class WorkflowItemsService {
     const assignee =
       input.assigneeId != null
         ? await this.checkAssignee(def, result.nextState, input.assigneeId, access.org)
-        : await this.handOff(def, result.nextState, item.started_by, access.org);
+        : await this.handOff(version, result.nextState, item.started_by, access.org);
     const { type: _, ...event } = result.event;
     await this.oplog.append([
       this.draft(access, 'workflow.itemTransitioned', item.id, { ...event, assignee }),
@@ -200,9 +201,13 @@ export class WorkflowItemsService {
     return accountId;
   }
 
-  private async handOff(def: WorkflowDefinition, state: string, starter: string | null, org: OrgRow) {
-    const wanted = findState(def, state)?.assigneeRoles ?? [];
-    if (!starter || !wanted.length || findState(def, state)?.final) return null;
+  /** See the hand-off rule above: states held by the start roles go back to whoever started the item. */
+  private async handOff(version: VersionRow, state: string, starter: string | null, org: OrgRow) {
+    const def = definitionOf(version);
+    const startRoles: string[] = JSON.parse(version.start_roles);
+    const st = findState(def, state);
+    const wanted = (st?.assigneeRoles ?? []).filter((r) => startRoles.includes(r));
+    if (!starter || !wanted.length || st?.final) return null;
     const theirs = await this.roles.actorRoles(starter, org);
     return wanted.some((r) => theirs.includes(r)) ? starter : null;
   }
