@@ -242,4 +242,23 @@ describe('purchase request workflow over GraphQL', () => {
     });
     expect(await inboxOf('tom')).toContain(item.id);
   });
+
+  it('lists items by filter, and takes a custom role back', async () => {
+    const { workflowItems } = await org.members.max.client.gql(
+      'query ($o: ID!, $w: ID) { workflowItems(orgId: $o, workflowId: $w, open: false) { nodes { state } } }',
+      { o: org.orgId, w: workflowId },
+    );
+    expect(workflowItems.nodes.map((n: { state: string }) => n.state)).toEqual(['approved', 'approved']);
+    const { workflowRoles } = await org.members.max.client.gql(
+      'query ($o: ID!) { workflowRoles(orgId: $o) { accountId role } }',
+      { o: org.orgId },
+    );
+    expect(workflowRoles).toContainEqual({ accountId: org.members.tom.id, role: 'treasurer' });
+
+    const revoke = 'mutation ($input: WorkflowRoleInput!) { revokeWorkflowRole(input: $input) }';
+    const input = { orgId: org.orgId, accountId: org.members.tom.id, role: 'treasurer' };
+    expect(await org.members.max.client.failure(revoke, { input })).toBe('FORBIDDEN');
+    await org.owner.client.gql(revoke, { input });
+    expect(await inboxOf('tom')).toEqual([]);
+  });
 });
