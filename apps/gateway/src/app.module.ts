@@ -10,6 +10,7 @@ import { ConflictsModule } from './conflicts/conflicts.module.js';
 import { DecisionsModule } from './decisions/decisions.module.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { PassThroughFilter } from './graphql/pass-through.filter.js';
+import { MeshModule } from './mesh/mesh.module.js';
 import { MetricsService } from './observability/metrics.service.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { type CoreDependencies, OpLogModule } from './oplog/oplog.module.js';
@@ -36,6 +37,7 @@ export class AppModule {
         BlogModule,
         ConflictsModule,
         SearchModule,
+        MeshModule,
         WorkflowsModule,
         DecisionsModule,
         ProjectsModule,

@@ -14,6 +14,7 @@ import { badInput } from './common/gatehouse-error.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { openDatabase } from './database/data-source.js';
 import { installGraphqlRequestHook } from './graphql/graphql-request.hook.js';
+import { startMesh } from './mesh/mesh.module.js';
 import { MetricsService } from './observability/metrics.service.js';
 
 export interface GatewayOptions {
@@ -85,6 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let url = '';
   if (options.listen !== false) {
     await app.listen(config.httpPort, config.httpHost);
+    await startMesh(app);
     const address = fastify.server.address();
     const port = typeof address === 'object' && address ? address.port : config.httpPort;
     url = `http://${config.httpHost.includes(':') ? `[${config.httpHost}]` : config.httpHost}:${port}`;

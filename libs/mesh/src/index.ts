@@ -20,6 +20,7 @@ export * from './identity/gateway-identity.js';
 export * from './identity/signing.js';
 export * from './node/connection-policy.js';
 export * from './node/gateway-node.js';
+export * from './node/peer-addresses.js';
 export * from './node/peer-gate.js';
 export * from './oplog/canonical.js';
 export * from './oplog/chain.js';

@@ -1,5 +1,6 @@
 import {
   type ChainTip,
+  compareOps,
   decodeHlc,
   encodeHlc,
   type GatewayIdentity,
@@ -27,6 +28,19 @@ interface AppendRequest {
   alsoInTx?: (tx: EntityManager, ops: readonly Op[]) => Promise<void>;
   resolve: (ops: Op[]) => void;
   reject: (err: unknown) => void;
+}
+
+/** Judges the authority of received ops, in log order, inside the ingest transaction. */
+export interface OpAuthority {
+  /** Why `op` may not be applied (e.g. 'not-admitted', 'no-role'), or null when it may. */
+  judge(op: Op): Promise<string | null>;
+  /** `op` was applied: later ops in the same transaction may rest on it. */
+  applied(op: Op): void;
+}
+
+export interface IngestOptions {
+  /** Checks admission and roles (the mesh receiving path); without it only authenticity is checked. */
+  authority?: (tx: EntityManager) => OpAuthority;
 }
 
 export interface IngestResult {
@@ -169,23 +183,26 @@ export class OpLogService implements OnModuleInit {
    * Stores and applies ops received from other gateways, in one transaction.
    * Per author: ops already held are skipped, the rest must continue that
    * author's hash chain, and one signature (the newest op's) is checked for
-   * the whole run. An op that fails (bad payload, no authority) is refused
+   * the whole run. The ops that pass are applied in log order, so an op's
+   * authority (its author's admission, its actor's role) is in place before
+   * it is judged. An op that fails (bad payload, no authority) is refused
    * with everything after it in its author's run; nothing refused is stored.
    */
-  ingest(ops: readonly Op[]): Promise<IngestResult> {
+  ingest(ops: readonly Op[], options: IngestOptions = {}): Promise<IngestResult> {
     return this.writes.run(async () => {
       const result: IngestResult = { applied: [], duplicates: 0, rejected: [] };
       await this.db.transaction(async (tx) => {
+        const fresh: Op[] = [];
         for (const run of runsOf(ops)) {
           const { org, author } = run[0];
           const [tip]: { seq: number; id: string }[] = await tx.query(
             'SELECT seq, id FROM op WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
             [org, author],
           );
-          let fresh = run;
+          let unheld = run;
           if (tip) {
             const held = run.filter((op) => op.seq <= tip.seq);
-            fresh = run.filter((op) => op.seq > tip.seq);
+            unheld = run.filter((op) => op.seq > tip.seq);
             for (const op of held) {
               const [same] = await tx.query('SELECT id FROM op WHERE org = ? AND author = ? AND seq = ?', [
                 org,
@@ -196,35 +213,47 @@ export class OpLogService implements OnModuleInit {
               else result.rejected.push({ id: op.id, author, seq: op.seq, reason: 'fork' });
             }
           }
-          if (!fresh.length) continue;
-          const verdict = verifyRun(fresh, tip ?? null);
+          if (!unheld.length) continue;
+          const verdict = verifyRun(unheld, tip ?? null);
           if (!verdict.ok) {
-            for (const op of fresh)
+            for (const op of unheld)
               result.rejected.push({ id: op.id, author, seq: op.seq, reason: verdict.reason });
             continue;
           }
-          for (let i = 0; i < fresh.length; i++) {
-            const op = fresh[i];
+          fresh.push(...unheld);
+        }
+        const authority = options.authority?.(tx);
+        const refused = new Set<string>();
+        for (const op of fresh.sort(compareOps)) {
+          const chain = `${op.org}\0${op.author}`;
+          if (refused.has(chain)) {
+            result.rejected.push({
+              id: op.id,
+              author: op.author,
+              seq: op.seq,
+              reason: 'follows a refused op',
+            });
+            continue;
+          }
+          try {
+            const denied = authority ? await authority.judge(op) : null;
+            if (denied) throw new OpRejectedError(op.id, denied);
+            await tx.query('SAVEPOINT ingest_op');
             try {
-              await tx.query('SAVEPOINT ingest_op');
               await tx.query(INSERT_OP_SQL, opInsertParams(op, Date.now()));
               await this.projections.apply(tx, op);
               await tx.query('RELEASE ingest_op');
-              result.applied.push(op);
             } catch (err) {
               await tx.query('ROLLBACK TO ingest_op');
               await tx.query('RELEASE ingest_op');
-              const reason = err instanceof OpRejectedError ? err.reason : (err as Error).message;
-              for (const rest of fresh.slice(i)) {
-                result.rejected.push({
-                  id: rest.id,
-                  author,
-                  seq: rest.seq,
-                  reason: rest === op ? reason : 'follows a refused op',
-                });
-              }
-              break;
+              throw err;
             }
+            authority?.applied(op);
+            result.applied.push(op);
+          } catch (err) {
+            const reason = err instanceof OpRejectedError ? err.reason : (err as Error).message;
+            result.rejected.push({ id: op.id, author: op.author, seq: op.seq, reason });
+            refused.add(chain);
           }
         }
       });

@@ -1,0 +1,128 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { InviteRedemption } from '@gatehouse/mesh';
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { Viewer } from '../../auth/viewer.js';
+import { badInput, conflict } from '../../common/gatehouse-error.js';
+import { newId, newSecret, sha256Hex } from '../../common/ids.js';
+import { SerialQueue } from '../../common/serial-queue.js';
+import { OpLogService } from '../../oplog/oplog.service.js';
+import { DATA_SOURCE, GATEWAY_IDENTITY } from '../../oplog/tokens.js';
+import { AccessService, type OrgRow } from '../../orgs/access.service.js';
+import { roleAtLeast } from '../../orgs/roles.js';
+import type {
+  GatewayAdmittedPayload,
+  GatewayInvitedPayload,
+  GatewayRevokedPayload,
+} from './admission.projection.js';
+
+interface GatewayInviteRow {
+  id: string;
+  org_id: string;
+  secret_hash: string;
+  created_by: string | null;
+  expires_at: number;
+  used_by: string | null;
+}
+
+/**
+ * Gateway admission by one-time invite. An organisation admin issues an
+ * invite here; the joining gateway redeems it at this gateway over the sync
+ * protocol (its peer id authenticated by the libp2p connection); this gateway
+ * checks the secret and records the admission, signed, in the log.
+ */
+@Injectable()
+export class GatewayInvitesService {
+  /** Redemptions one at a time, so a secret cannot be spent twice by racing requests. */
+  private readonly redemptions = new SerialQueue();
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Inject(GATEWAY_IDENTITY) private readonly identity: { peerId: string },
+    private readonly oplog: OpLogService,
+    private readonly access: AccessService,
+  ) {}
+
+  async create(
+    viewer: Viewer | null,
+    orgId: string,
+    validForHours: number,
+  ): Promise<{ org: OrgRow; inviteId: string; secret: string; expiresAt: number }> {
+    const { org } = await this.access.require(viewer, orgId, 'admin');
+    if (org.parent_id !== null)
+      throw badInput('gateways are invited to a whole organisation, not a department');
+    if (!Number.isInteger(validForHours) || validForHours < 1 || validForHours > 24 * 30) {
+      throw badInput('invalid invite', [{ field: 'validForHours', message: '1 hour to 30 days' }]);
+    }
+    const secret = newSecret();
+    const payload: GatewayInvitedPayload = {
+      inviteId: newId(),
+      secretHash: sha256Hex(secret),
+      expiresAt: Date.now() + validForHours * 3600_000,
+    };
+    await this.oplog.append([
+      {
+        org: org.id,
+        actor: viewer!.accountId,
+        kind: 'gateway.invited',
+        entity: payload.inviteId,
+        payload: { ...payload },
+      },
+    ]);
+    return { org, inviteId: payload.inviteId, secret, expiresAt: payload.expiresAt };
+  }
+
+  /** Checks a redemption and, if it holds, records the admission of the redeeming gateway. */
+  redeem(request: InviteRedemption): Promise<'admitted' | 'invalid'> {
+    return this.redemptions.run(async () => {
+      const [invite]: GatewayInviteRow[] = await this.db.query(
+        'SELECT * FROM gateway_invite WHERE id = ? AND org_id = ?',
+        [request.invite, request.org],
+      );
+      if (!invite) return 'invalid';
+      const [admission]: { status: string }[] = await this.db.query(
+        'SELECT status FROM gateway_admission WHERE org_id = ? AND peer_id = ?',
+        [request.org, request.peer],
+      );
+      // A retry after a lost reply: the same gateway, already admitted through this invite.
+      if (invite.used_by === request.peer && admission?.status === 'admitted') return 'admitted';
+      if (invite.used_by || invite.expires_at < Date.now()) return 'invalid';
+      const given = Buffer.from(sha256Hex(request.secret), 'hex');
+      const expected = Buffer.from(invite.secret_hash, 'hex');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid';
+      // The admission is the inviting admin's act: it needs the admin role still.
+      const org = await this.access.org(request.org);
+      if (!org || !invite.created_by) return 'invalid';
+      if (!roleAtLeast(await this.access.roleIn(invite.created_by, org), 'admin')) return 'invalid';
+      const payload: GatewayAdmittedPayload = { peerId: request.peer, inviteId: invite.id };
+      await this.oplog.append([
+        {
+          org: org.id,
+          actor: invite.created_by,
+          kind: 'gateway.admitted',
+          entity: request.peer,
+          payload: { ...payload },
+        },
+      ]);
+      return 'admitted';
+    });
+  }
+
+  async revoke(viewer: Viewer | null, orgId: string, peerId: string): Promise<void> {
+    const { org } = await this.access.require(viewer, orgId, 'admin');
+    if (org.parent_id !== null)
+      throw badInput('gateways are admitted to a whole organisation, not a department');
+    if (peerId === this.identity.peerId)
+      throw conflict('a gateway cannot revoke itself; revoke it from another gateway');
+    const payload: GatewayRevokedPayload = { peerId };
+    await this.oplog.append([
+      {
+        org: org.id,
+        actor: viewer!.accountId,
+        kind: 'gateway.revoked',
+        entity: peerId,
+        payload: { ...payload },
+      },
+    ]);
+  }
+}

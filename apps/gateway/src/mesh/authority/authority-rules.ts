@@ -1,0 +1,39 @@
+/**
+ * The role an op's actor needs, by kind, for ops received from other
+ * gateways. Each is the least role any local write path of that kind asks
+ * for; the local services check finer rules (own comment, voter roles...)
+ * before they write, and a receiver cannot re-run those without their data.
+ * Kinds not listed need the actor to be a member (viewer or above) of the
+ * organisation the op is about. Kinds with special rules (organisation
+ * creation, roles, accounts, invites, gateway admission) are judged in
+ * op-judge.ts.
+ */
+import type { Role } from '../../orgs/roles.js';
+
+export const KIND_ROLES: Readonly<Record<string, Role>> = {
+  'org.updated': 'admin',
+  'invite.created': 'admin',
+  'invite.revoked': 'admin',
+  'gateway.invited': 'admin',
+  'gateway.revoked': 'admin',
+  'wiki.revision': 'editor',
+  'blog.revision': 'editor',
+  'blog.status': 'editor',
+  'blog.comment': 'member',
+  'blog.commentDeleted': 'member',
+  'decision.created': 'member',
+  'decision.closed': 'member',
+  'decision.voted': 'viewer',
+  // workflow.published is not listed: a custom "designer" role may publish, so viewer is the floor.
+  'workflow.roleGranted': 'admin',
+};
+
+export const DEFAULT_KIND_ROLE: Role = 'viewer';
+
+/** The organisation (or department) an op is about: `payload.orgId`, `payload.id` for org ops, else the log's. */
+export function targetOrg(op: { org: string; kind: string; payload: unknown }): string {
+  const p = (op.payload ?? {}) as Record<string, unknown>;
+  if (op.kind === 'org.updated' && typeof p.id === 'string') return p.id;
+  if (op.kind === 'org.created' && typeof p.parentId === 'string') return p.parentId;
+  return typeof p.orgId === 'string' ? p.orgId : op.org;
+}

@@ -1,0 +1,240 @@
+/**
+ * Authority of received ops, as of each op's own place in the log order
+ * (DESIGN.md, "authority"): its author gateway must be admitted to the
+ * organisation, and its actor must hold the role the op needs, both judged
+ * from the ops the log holds before it. The organisation's creating gateway
+ * is admitted by its creation; the creating account is its first owner.
+ *
+ * One judge serves one ingest transaction. It reads the history it needs from
+ * the op table (indexed by org, kind, entity) and caches it for the
+ * transaction, folding in each op as it is applied.
+ */
+import { compareOps, type Op } from '@gatehouse/mesh';
+import type { EntityManager } from 'typeorm';
+import { type OpRow, opFromRow } from '../../oplog/op-row.js';
+import type { OpAuthority } from '../../oplog/oplog.service.js';
+import { ROLES, type Role, roleAtLeast, strongest } from '../../orgs/roles.js';
+import { DEFAULT_KIND_ROLE, KIND_ROLES, targetOrg } from './authority-rules.js';
+
+type Position = Pick<Op, 'hlc' | 'author' | 'seq'>;
+
+interface Creation {
+  readonly gateway: string;
+  readonly actor: string | null;
+  readonly at: Position;
+}
+
+const before = (a: Position, b: Position) => compareOps(a, b) < 0;
+
+export const NOT_ADMITTED = 'not-admitted';
+export const NO_ROLE = 'no-role';
+
+export class OpJudge implements OpAuthority {
+  private readonly creations = new Map<string, Creation | null>();
+  /** `${org}\0${kind}\0${entity}` -> ops of that kind about that entity, in log order. */
+  private readonly histories = new Map<string, Op[]>();
+  private readonly parents = new Map<string, string | null>();
+
+  constructor(private readonly tx: EntityManager) {}
+
+  async judge(op: Op): Promise<string | null> {
+    const p = op.payload as Record<string, unknown>;
+    if (op.kind === 'org.created' && p.parentId === null) return this.judgeCreation(op);
+    const creation = await this.creation(op.org);
+    if (!creation || before(op, creation.at))
+      return `${NOT_ADMITTED} (the organisation's creation is not held)`;
+    if (!(await this.admitted(op.org, op.author, op, creation))) {
+      return `${NOT_ADMITTED} (gateway ${op.author} is not admitted here)`;
+    }
+    return this.judgeActor(op, p, creation);
+  }
+
+  applied(op: Op): void {
+    const key = `${op.org}\0${op.kind}\0${op.entity}`;
+    const history = this.histories.get(key);
+    if (history) {
+      history.push(op);
+      history.sort(compareOps);
+    }
+    if (op.kind === 'org.created') {
+      this.creations.delete(op.org);
+      this.parents.clear();
+    }
+  }
+
+  private async judgeCreation(op: Op): Promise<string | null> {
+    const existing = await this.creation(op.org);
+    // Only the first creation of an organisation counts; a later one would let anyone claim it.
+    if (existing && existing.gateway !== op.author && before(existing.at, op)) {
+      return `${NOT_ADMITTED} (organisation already created by another gateway)`;
+    }
+    return null;
+  }
+
+  private async judgeActor(op: Op, p: Record<string, unknown>, creation: Creation): Promise<string | null> {
+    const actor = op.actor;
+    if (!actor) return `${NO_ROLE} (ops from other gateways must name their actor)`;
+    const org = targetOrg(op);
+    const need = async (role: Role, where = org): Promise<string | null> => {
+      const has = await this.roleAt(op.org, where, actor, op, creation);
+      return roleAtLeast(has, role)
+        ? null
+        : `${NO_ROLE} (${actor} needs ${role} in ${where}, has ${has ?? 'none'})`;
+    };
+    switch (op.kind) {
+      case 'org.created':
+        return need('admin');
+      case 'account.published':
+        return p.id === actor ? null : need('admin');
+      case 'invite.redeemed': {
+        if (p.accountId !== actor) return `${NO_ROLE} (an invite is redeemed by its own account)`;
+        const invite = await this.latest(op.org, 'invite.created', String(p.inviteId), op);
+        return invite ? null : `${NO_ROLE} (invite ${String(p.inviteId)} is not held)`;
+      }
+      case 'member.role':
+        return this.judgeRoleChange(op, p, creation);
+      case 'gateway.admitted': {
+        const invite = await this.latest(op.org, 'gateway.invited', String(p.inviteId), op);
+        if (!invite) return `${NO_ROLE} (gateway invite ${String(p.inviteId)} is not held)`;
+        return need('admin', op.org);
+      }
+      case 'gateway.invited':
+      case 'gateway.revoked':
+        return need('admin', op.org);
+      default:
+        return need(KIND_ROLES[op.kind] ?? DEFAULT_KIND_ROLE);
+    }
+  }
+
+  /** Admins set roles; only owners touch owners and admins; members join by invite or leave by themselves. */
+  private async judgeRoleChange(
+    op: Op,
+    p: Record<string, unknown>,
+    creation: Creation,
+  ): Promise<string | null> {
+    const actor = op.actor!;
+    const orgId = String(p.orgId);
+    const role = String(p.role) as Role | 'none';
+    const account = String(p.accountId);
+    if (account === actor) {
+      if (role === 'none') return null;
+      if (await this.joinedByInvite(op, orgId, actor, role)) return null;
+    }
+    const mine = await this.roleAt(op.org, orgId, actor, op, creation);
+    const theirs = await this.roleAt(op.org, orgId, account, op, creation);
+    const touchesTop = role === 'owner' || role === 'admin' || theirs === 'owner' || theirs === 'admin';
+    const needed: Role = touchesTop ? 'owner' : 'admin';
+    return roleAtLeast(mine, needed)
+      ? null
+      : `${NO_ROLE} (${actor} needs ${needed} to set roles, has ${mine ?? 'none'})`;
+  }
+
+  /** Whether `actor` redeemed, before `op`, an invite into `orgId` for at least `role`. */
+  private async joinedByInvite(op: Op, orgId: string, actor: string, role: Role): Promise<boolean> {
+    const rows: OpRow[] = await this.tx.query(
+      `SELECT * FROM op WHERE org = ? AND kind = 'invite.redeemed' ORDER BY hlc, author, seq`,
+      [op.org],
+    );
+    for (const redeemed of rows.map(opFromRow)) {
+      if (!before(redeemed, op) || redeemed.actor !== actor) continue;
+      const inviteId = String((redeemed.payload as Record<string, unknown>).inviteId);
+      const invite = await this.latest(op.org, 'invite.created', inviteId, op);
+      const ip = invite?.payload as Record<string, unknown> | undefined;
+      if (ip && ip.orgId === orgId && roleAtLeast(ip.role as Role, role)) return true;
+    }
+    return false;
+  }
+
+  /** The actor's effective role in `orgId` (or its parents) as of `at`. */
+  private async roleAt(
+    root: string,
+    orgId: string,
+    account: string,
+    at: Position,
+    creation: Creation,
+  ): Promise<Role | null> {
+    const roles: (Role | null)[] = [];
+    let rootRoleSet = false;
+    for (const org of await this.chain(orgId, root)) {
+      const last = await this.latest(root, 'member.role', `${org}/${account}`, at);
+      const role = (last?.payload as Record<string, unknown> | undefined)?.role;
+      if (org === root && last) rootRoleSet = true;
+      roles.push(
+        typeof role === 'string' && (ROLES as readonly string[]).includes(role) ? (role as Role) : null,
+      );
+    }
+    // The account that created the organisation owns it until a role op says otherwise.
+    if (!rootRoleSet && account === creation.actor && before(creation.at, at)) roles.push('owner');
+    return strongest(roles);
+  }
+
+  /** An organisation and its parents up to the root of its log. */
+  private async chain(orgId: string, root: string): Promise<string[]> {
+    const out: string[] = [];
+    let current: string | null = orgId;
+    while (current && !out.includes(current) && out.length < 16) {
+      out.push(current);
+      if (current === root) break;
+      current = await this.parent(current);
+    }
+    if (!out.includes(root)) out.push(root);
+    return out;
+  }
+
+  private async parent(orgId: string): Promise<string | null> {
+    if (!this.parents.has(orgId)) {
+      const [row]: { parent_id: string | null }[] = await this.tx.query(
+        'SELECT parent_id FROM org WHERE id = ?',
+        [orgId],
+      );
+      this.parents.set(orgId, row?.parent_id ?? null);
+    }
+    return this.parents.get(orgId) ?? null;
+  }
+
+  private async history(org: string, kind: string, entity: string): Promise<Op[]> {
+    const key = `${org}\0${kind}\0${entity}`;
+    let history = this.histories.get(key);
+    if (!history) {
+      const rows: OpRow[] = await this.tx.query(
+        'SELECT * FROM op WHERE org = ? AND kind = ? AND entity = ? ORDER BY hlc, author, seq',
+        [org, kind, entity],
+      );
+      history = rows.map(opFromRow);
+      if (this.histories.size > 5000) this.histories.clear();
+      this.histories.set(key, history);
+    }
+    return history;
+  }
+
+  /** The last op of a kind about an entity before `at`. */
+  private async latest(org: string, kind: string, entity: string, at: Position): Promise<Op | null> {
+    let found: Op | null = null;
+    for (const op of await this.history(org, kind, entity)) {
+      if (!before(op, at)) break;
+      found = op;
+    }
+    return found;
+  }
+
+  private async creation(org: string): Promise<Creation | null> {
+    if (!this.creations.has(org)) {
+      const [first] = await this.history(org, 'org.created', org);
+      this.creations.set(org, first ? { gateway: first.author, actor: first.actor, at: first } : null);
+    }
+    return this.creations.get(org) ?? null;
+  }
+
+  private async admitted(org: string, gateway: string, at: Position, creation: Creation): Promise<boolean> {
+    let admitted = gateway === creation.gateway;
+    const events = [
+      ...(await this.history(org, 'gateway.admitted', gateway)),
+      ...(await this.history(org, 'gateway.revoked', gateway)),
+    ].sort(compareOps);
+    for (const event of events) {
+      if (!before(event, at)) break;
+      admitted = event.kind === 'gateway.admitted';
+    }
+    return admitted;
+  }
+}

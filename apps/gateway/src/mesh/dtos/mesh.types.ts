@@ -1,0 +1,171 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+export enum GatewayAdmissionStatus {
+  admitted = 'admitted',
+  revoked = 'revoked',
+}
+registerEnumType(GatewayAdmissionStatus, { name: 'GatewayAdmissionStatus' });
+
+export enum SyncStatus {
+  idle = 'idle',
+  pulling = 'pulling',
+  error = 'error',
+}
+registerEnumType(SyncStatus, { name: 'SyncStatus', description: 'State of the last pull from a peer' });
+
+@ObjectType({ description: 'A one-time invite for another gateway to host an organisation' })
+export class GatewayInvite {
+  @Field({
+    description:
+      "Hand this to the joining gateway's operator (joinOrganization or `gatehouse join`). Shown once.",
+  })
+  code!: string;
+
+  @Field(() => ID)
+  inviteId!: string;
+
+  @Field()
+  expiresAt!: Date;
+}
+
+@ObjectType()
+export class JoinedOrganization {
+  @Field(() => ID)
+  orgId!: string;
+
+  @Field({ description: 'The inviting gateway, which admitted this one' })
+  viaPeerId!: string;
+
+  @Field(() => Int, { description: 'Ops of the organisation held after the first pull' })
+  ops!: number;
+}
+
+@ObjectType({ description: 'A gateway admitted to (or revoked from) an organisation' })
+export class AdmittedGateway {
+  @Field()
+  peerId!: string;
+
+  @Field(() => GatewayAdmissionStatus)
+  status!: GatewayAdmissionStatus;
+
+  @Field({ description: 'When the admission or revocation happened (hybrid logical time)' })
+  since!: Date;
+
+  @Field({ description: 'Whether this is the gateway answering' })
+  isThisGateway!: boolean;
+
+  @Field({ description: 'Whether it is connected to this gateway now' })
+  connected!: boolean;
+}
+
+@ObjectType({ description: 'Replication of one organisation with one peer' })
+export class SyncState {
+  @Field(() => ID)
+  orgId!: string;
+
+  @Field()
+  peerId!: string;
+
+  @Field(() => SyncStatus)
+  status!: SyncStatus;
+
+  @Field(() => Date, { nullable: true })
+  lastSuccessAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  lastAttemptAt!: Date | null;
+
+  @Field(() => String, { nullable: true })
+  lastError!: string | null;
+
+  @Field(() => Int, { description: 'Ops the peer held that this gateway lacked after the last pull' })
+  behind!: number;
+
+  @Field(() => Int, { description: 'Ops this gateway held that the peer lacked after the last pull' })
+  ahead!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Seconds since the last complete pull (lag when behind > 0)',
+  })
+  lagSeconds!: number | null;
+
+  @Field(() => Int)
+  opsReceived!: number;
+
+  @Field(() => Int)
+  opsSent!: number;
+}
+
+@ObjectType()
+export class MeshConnection {
+  @Field()
+  peerId!: string;
+
+  @Field()
+  remoteAddress!: string;
+
+  @Field()
+  direction!: string;
+
+  @Field({ description: 'Through a circuit relay rather than direct' })
+  relayed!: boolean;
+}
+
+@ObjectType()
+export class BannedPeer {
+  @Field()
+  peerId!: string;
+
+  @Field()
+  until!: Date;
+}
+
+@ObjectType({ description: 'This gateway on the mesh' })
+export class MeshStatus {
+  @Field()
+  peerId!: string;
+
+  @Field()
+  region!: string;
+
+  @Field()
+  running!: boolean;
+
+  @Field(() => [String])
+  addresses!: string[];
+
+  @Field(() => [MeshConnection])
+  connections!: MeshConnection[];
+
+  @Field(() => [BannedPeer])
+  banned!: BannedPeer[];
+}
+
+@InputType()
+export class InviteGatewayInput {
+  @Field(() => ID)
+  @IsString()
+  @MaxLength(128)
+  orgId!: string;
+
+  @Field(() => Int, { defaultValue: 72 })
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  validForHours!: number;
+}
+
+@InputType()
+export class RevokeGatewayInput {
+  @Field(() => ID)
+  @IsString()
+  @MaxLength(128)
+  orgId!: string;
+
+  @Field()
+  @IsString()
+  @Matches(/^[1-9A-HJ-NP-Za-km-z]{40,64}$/, { message: 'peerId must be a base58 peer id' })
+  peerId!: string;
+}

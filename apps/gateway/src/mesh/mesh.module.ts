@@ -1,0 +1,37 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { OrgsModule } from '../orgs/orgs.module.js';
+import { AdmissionProjection } from './admission/admission.projection.js';
+import { GatewayInvitesService } from './admission/gateway-invites.service.js';
+import { MeshResolver } from './mesh.resolver.js';
+import { MeshService } from './mesh.service.js';
+import { MeshMetrics } from './node/mesh-metrics.js';
+import { MeshNodeService } from './node/mesh-node.service.js';
+import { GatewayOpStore } from './store/gateway-op-store.js';
+import { MeshDirectory } from './store/mesh-directory.js';
+
+/**
+ * Replication between gateways: the libp2p node and sync protocol over this
+ * gateway's op log, gateway admission (invite, join, revoke) and authority
+ * checks on received ops, sync state over GraphQL and /metrics.
+ */
+@Module({
+  imports: [OrgsModule],
+  providers: [
+    AdmissionProjection,
+    GatewayInvitesService,
+    MeshDirectory,
+    MeshMetrics,
+    GatewayOpStore,
+    MeshNodeService,
+    MeshService,
+    MeshResolver,
+  ],
+  exports: [MeshNodeService, MeshService],
+})
+export class MeshModule {}
+
+/** Starts the gateway's libp2p node; one-shot commands (backup, schema...) never call it. */
+export async function startMesh(app: INestApplicationContext): Promise<void> {
+  await app.get(MeshNodeService).start();
+}

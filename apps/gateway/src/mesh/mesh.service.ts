@@ -1,0 +1,146 @@
+import { type GatewayIdentity, SyncProtocolError, type SyncState, withPeerId } from '@gatehouse/mesh';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Viewer } from '../auth/viewer.js';
+import { badInput, conflict, forbidden, unauthenticated } from '../common/gatehouse-error.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { OpLogService } from '../oplog/oplog.service.js';
+import { GATEWAY_IDENTITY } from '../oplog/tokens.js';
+import { AccessService } from '../orgs/access.service.js';
+import { GatewayInvitesService } from './admission/gateway-invites.service.js';
+import { decodeInviteCode, encodeInviteCode, InvalidInviteCodeError } from './admission/invite-code.util.js';
+import { MeshNodeService } from './node/mesh-node.service.js';
+import { type AdmittedGatewayRow, MeshDirectory } from './store/mesh-directory.js';
+
+/** Inviting, joining and revoking gateways, and what the mesh looks like from here. */
+@Injectable()
+export class MeshService {
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(GATEWAY_IDENTITY) private readonly identity: GatewayIdentity,
+    private readonly node: MeshNodeService,
+    private readonly invites: GatewayInvitesService,
+    private readonly directory: MeshDirectory,
+    private readonly access: AccessService,
+    private readonly oplog: OpLogService,
+  ) {}
+
+  get peerId(): string {
+    return this.identity.peerId;
+  }
+
+  private requireOperator(viewer: Viewer | null): Viewer {
+    if (!viewer) throw unauthenticated();
+    if (!viewer.isOperator) throw forbidden("this needs the gateway operator's account");
+    return viewer;
+  }
+
+  /** An admin of the organisation invites another gateway; the code carries our addresses. */
+  async inviteGateway(viewer: Viewer | null, orgId: string, validForHours: number) {
+    const addrs = this.node.addresses();
+    if (!addrs.length)
+      throw conflict('the mesh is not running on this gateway, so no other gateway could reach it');
+    const { org, inviteId, secret, expiresAt } = await this.invites.create(viewer, orgId, validForHours);
+    const code = encodeInviteCode({
+      org: org.id,
+      invite: inviteId,
+      secret,
+      peer: this.identity.peerId,
+      addrs,
+    });
+    return { code, inviteId, expiresAt: new Date(expiresAt) };
+  }
+
+  /** The operator joins this gateway to an organisation with an invite from one that hosts it. */
+  async joinOrganization(viewer: Viewer | null, rawCode: string) {
+    this.requireOperator(viewer);
+    let code: ReturnType<typeof decodeInviteCode>;
+    try {
+      code = decodeInviteCode(rawCode);
+    } catch (err) {
+      if (err instanceof InvalidInviteCodeError)
+        throw badInput(err.message, [{ field: 'code', message: err.message }]);
+      throw err;
+    }
+    if (code.peer === this.identity.peerId) throw badInput('this invite was issued by this very gateway');
+    const sync = this.node.sync;
+    try {
+      const inviter = await sync.join(
+        code.addrs.map((a) => withPeerId(a, code.peer)),
+        { org: code.org, invite: code.invite, secret: code.secret },
+      );
+      if (inviter.toString() !== code.peer)
+        throw conflict('a different gateway answered at the invite address');
+    } catch (err) {
+      if (err instanceof SyncProtocolError && err.code === 'invalid-invite')
+        throw conflict('the invite is unknown, used, expired, or its issuer is no longer an admin');
+      if (err instanceof SyncProtocolError) throw conflict(`the inviting gateway refused: ${err.message}`);
+      if (err instanceof Error && err.name === 'GatehouseError') throw err;
+      throw conflict(`could not reach the inviting gateway: ${(err as Error).message}`);
+    }
+    await this.directory.recordJoin(code.org, code.peer, code.addrs);
+    await this.node.keep(code.peer, code.addrs);
+    await sync.requestPull(code.peer, code.org);
+    return { orgId: code.org, viaPeerId: code.peer, ops: await this.oplog.opCount(code.org) };
+  }
+
+  async revokeGateway(viewer: Viewer | null, orgId: string, peerId: string): Promise<void> {
+    await this.invites.revoke(viewer, orgId, peerId);
+  }
+
+  async gateways(
+    viewer: Viewer | null,
+    orgId: string,
+  ): Promise<{ row: AdmittedGatewayRow | null; peer: string; creator: boolean }[]> {
+    const { org } = await this.access.require(viewer, orgId, 'viewer');
+    const rows = await this.directory.gateways(org.root_id);
+    const creator = await this.directory.creator(org.root_id);
+    const out: { row: AdmittedGatewayRow | null; peer: string; creator: boolean }[] = rows.map((row) => ({
+      row,
+      peer: row.peer_id,
+      creator: row.peer_id === creator,
+    }));
+    if (creator && !rows.some((r) => r.peer_id === creator))
+      out.unshift({ row: null, peer: creator, creator: true });
+    return out;
+  }
+
+  connected(peer: string): boolean {
+    return this.node.running && this.node.sync.connectedPeers().includes(peer);
+  }
+
+  /** Sync state per organisation and peer: the operator sees all, an organisation's admins see theirs. */
+  async syncStates(viewer: Viewer | null, orgId?: string | null): Promise<SyncState[]> {
+    if (!viewer) throw unauthenticated();
+    if (!this.node.running) return [];
+    if (orgId) {
+      const root = viewer.isOperator
+        ? ((await this.access.org(orgId))?.root_id ?? orgId)
+        : (await this.access.require(viewer, orgId, 'admin')).org.root_id;
+      return this.node.sync.syncStates({ org: root });
+    }
+    this.requireOperator(viewer);
+    return this.node.sync.syncStates();
+  }
+
+  status(viewer: Viewer | null) {
+    this.requireOperator(viewer);
+    const libp2p = this.node.libp2p;
+    const now = Date.now();
+    return {
+      peerId: this.identity.peerId,
+      region: this.config.region,
+      running: !!libp2p,
+      addresses: this.node.addresses(),
+      connections: (libp2p?.getConnections() ?? []).map((c) => ({
+        peerId: c.remotePeer.toString(),
+        remoteAddress: c.remoteAddr.toString(),
+        direction: c.direction,
+        relayed: c.remoteAddr.toString().includes('/p2p-circuit'),
+      })),
+      banned: this.node.scores
+        .all()
+        .filter((s) => s.bannedUntil && s.bannedUntil > now)
+        .map((s) => ({ peerId: s.peer, until: new Date(s.bannedUntil!) })),
+    };
+  }
+}

@@ -1,0 +1,135 @@
+import {
+  createGatewayNode,
+  type GatewayIdentity,
+  type GatewayNode,
+  ownAddresses,
+  PeerScores,
+  rememberPeer,
+  SYNC_PROTOCOL,
+  type SyncService,
+  sync,
+} from '@gatehouse/mesh';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../../config/gateway-config.js';
+import { GATEWAY_IDENTITY, LOGGER } from '../../oplog/tokens.js';
+import { GatewayOpStore } from '../store/gateway-op-store.js';
+import { MeshDirectory } from '../store/mesh-directory.js';
+import { MeshMetrics } from './mesh-metrics.js';
+
+/** A full pull from every peer this often, in case an announcement was lost. */
+const RESYNC_INTERVAL_MS = 30_000;
+
+/**
+ * The gateway's libp2p node, started with the gateway (after HTTP is up) and
+ * stopped with it. Peers we learn about are kept in the database, so a
+ * restarted gateway finds them again without discovery.
+ */
+@Injectable()
+export class MeshNodeService implements OnModuleDestroy {
+  private node: GatewayNode<{ sync: SyncService }> | null = null;
+  private detach: (() => void) | null = null;
+  /** Shared by the sync service (penalties) and the connection gater (bans). */
+  readonly scores = new PeerScores();
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(GATEWAY_IDENTITY) private readonly identity: GatewayIdentity,
+    @Inject(LOGGER) private readonly log: Logger,
+    private readonly store: GatewayOpStore,
+    private readonly directory: MeshDirectory,
+    private readonly metrics: MeshMetrics,
+  ) {}
+
+  get running(): boolean {
+    return this.node !== null;
+  }
+
+  /** The sync service; throws when the node is not running (e.g. in one-shot CLI commands). */
+  get sync(): SyncService {
+    if (!this.node) throw new Error('the mesh is not running on this gateway');
+    return this.node.services.sync;
+  }
+
+  get libp2p(): GatewayNode<{ sync: SyncService }> | null {
+    return this.node;
+  }
+
+  addresses(): string[] {
+    return this.node ? ownAddresses(this.node) : [];
+  }
+
+  async start(): Promise<void> {
+    if (this.node) return;
+    const started = performance.now();
+    const node = await createGatewayNode({
+      privateKey: this.identity.privateKey,
+      listen: this.config.p2pListen,
+      announce: this.config.p2pAnnounce,
+      bootstrap: this.config.bootstrap,
+      mdns: this.config.mdns,
+      region: this.config.region,
+      relay: this.config.relay,
+      gate: this.scores,
+      services: {
+        sync: sync({ store: this.store, scores: this.scores, resyncIntervalMs: RESYNC_INTERVAL_MS }),
+      },
+    });
+    this.node = node;
+    this.detach = this.metrics.attach(node.services.sync);
+    node.addEventListener('peer:identify', (evt) => {
+      const { peerId, listenAddrs, protocols } = evt.detail;
+      if (!protocols.includes(SYNC_PROTOCOL)) return;
+      void this.directory
+        .rememberPeer(
+          peerId.toString(),
+          listenAddrs.map((a) => a.toString()),
+        )
+        .catch((err) => this.log.warn({ err }, 'could not remember a peer'));
+    });
+    this.log.info(
+      {
+        peerId: this.identity.peerId,
+        addrs: this.addresses(),
+        startMs: Math.round(performance.now() - started),
+      },
+      'mesh started',
+    );
+    void this.reconnect();
+  }
+
+  /** Dials the peers we knew before a restart; libp2p keeps redialling them when links drop. */
+  private async reconnect(): Promise<void> {
+    const node = this.node;
+    if (!node) return;
+    for (const peer of await this.directory.knownPeers()) {
+      if (peer.peerId === this.identity.peerId) continue;
+      try {
+        const id = await rememberPeer(node, peer.peerId, peer.addrs);
+        node.dial(id, { signal: AbortSignal.timeout(10_000) }).catch(() => {});
+      } catch (err) {
+        this.log.debug({ err, peer: peer.peerId }, 'could not redial a known peer');
+      }
+    }
+  }
+
+  /** Keeps `peer` connected from now on (and across restarts). */
+  async keep(peer: string, addrs: readonly string[]): Promise<void> {
+    await this.directory.rememberPeer(peer, addrs);
+    if (this.node) await rememberPeer(this.node, peer, addrs);
+  }
+
+  async stop(): Promise<void> {
+    const node = this.node;
+    if (!node) return;
+    this.node = null;
+    this.detach?.();
+    this.detach = null;
+    await node.stop();
+    this.log.info('mesh stopped');
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+}

@@ -1,0 +1,100 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { DATA_SOURCE } from '../../oplog/tokens.js';
+
+export interface KnownPeer {
+  readonly peerId: string;
+  readonly addrs: string[];
+  readonly seenAt: number;
+}
+
+export interface AdmittedGatewayRow {
+  org_id: string;
+  peer_id: string;
+  status: 'admitted' | 'revoked';
+  invite_id: string | null;
+  actor: string | null;
+  stamp: string;
+}
+
+/**
+ * Who hosts what: the organisations this gateway holds, which gateways may
+ * exchange each one with us, and where known peers were last reachable.
+ */
+@Injectable()
+export class MeshDirectory {
+  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
+
+  /** Top-level organisations whose log we hold, and those we joined and are still fetching. */
+  async hostedOrgs(): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query(
+      'SELECT id FROM org WHERE parent_id IS NULL UNION SELECT org_id AS id FROM mesh_join ORDER BY id',
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async hosts(org: string): Promise<boolean> {
+    const rows = await this.db.query(
+      'SELECT 1 FROM org WHERE id = ? AND parent_id IS NULL UNION SELECT 1 FROM mesh_join WHERE org_id = ?',
+      [org, org],
+    );
+    return rows.length > 0;
+  }
+
+  /** The gateway whose op created the organisation: admitted by that very act. */
+  async creator(org: string): Promise<string | null> {
+    const [row]: { author: string }[] = await this.db.query(
+      `SELECT author FROM op WHERE org = ? AND kind = 'org.created' AND entity = ? ORDER BY hlc, author, seq LIMIT 1`,
+      [org, org],
+    );
+    return row?.author ?? null;
+  }
+
+  /**
+   * Whether we exchange `org` with `peer`: it must not be revoked, and be
+   * admitted, the organisation's creator, or the gateway we joined through
+   * (whose admission we cannot see before we hold the log).
+   */
+  async mayReplicate(org: string, peer: string): Promise<boolean> {
+    if (!(await this.hosts(org))) return false;
+    const [admission]: { status: string }[] = await this.db.query(
+      'SELECT status FROM gateway_admission WHERE org_id = ? AND peer_id = ?',
+      [org, peer],
+    );
+    if (admission) return admission.status === 'admitted';
+    if ((await this.creator(org)) === peer) return true;
+    const seed = await this.db.query('SELECT 1 FROM mesh_join WHERE org_id = ? AND seed_peer = ?', [
+      org,
+      peer,
+    ]);
+    return seed.length > 0;
+  }
+
+  gateways(org: string): Promise<AdmittedGatewayRow[]> {
+    return this.db.query('SELECT * FROM gateway_admission WHERE org_id = ? ORDER BY stamp', [org]);
+  }
+
+  async recordJoin(org: string, seedPeer: string, seedAddrs: readonly string[]): Promise<void> {
+    await this.db.query(
+      `INSERT INTO mesh_join (org_id, seed_peer, seed_addrs, joined_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (org_id) DO UPDATE SET seed_peer = excluded.seed_peer, seed_addrs = excluded.seed_addrs`,
+      [org, seedPeer, JSON.stringify(seedAddrs), Date.now()],
+    );
+  }
+
+  async rememberPeer(peerId: string, addrs: readonly string[]): Promise<void> {
+    if (!addrs.length) return;
+    await this.db.query(
+      `INSERT INTO mesh_peer (peer_id, addrs, seen_at) VALUES (?, ?, ?)
+       ON CONFLICT (peer_id) DO UPDATE SET addrs = excluded.addrs, seen_at = excluded.seen_at`,
+      [peerId, JSON.stringify(addrs.slice(0, 16)), Date.now()],
+    );
+  }
+
+  async knownPeers(): Promise<KnownPeer[]> {
+    const rows: { peer_id: string; addrs: string; seen_at: number }[] = await this.db.query(
+      'SELECT * FROM mesh_peer ORDER BY seen_at DESC LIMIT 200',
+    );
+    return rows.map((r) => ({ peerId: r.peer_id, addrs: JSON.parse(r.addrs), seenAt: r.seen_at }));
+  }
+}

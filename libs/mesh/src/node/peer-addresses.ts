@@ -1,0 +1,55 @@
+/**
+ * Keeping in touch with known peers across restarts: the peer store is in
+ * memory, so the gateway persists peers' addresses itself and hands them back
+ * here at start. Peers remembered this way carry libp2p's keep-alive tag, so
+ * the connection manager redials them when a link drops.
+ */
+import { KEEP_ALIVE, type PeerId, type PeerStore } from '@libp2p/interface';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
+
+const TAG = `${KEEP_ALIVE}-gatehouse`;
+
+/** `addr` with `/p2p/<peer>` at the end, so a dial checks it reaches that very peer. */
+export function withPeerId(addr: string, peer: string): Multiaddr {
+  const ma = multiaddr(addr);
+  return ma.getComponents().some((c) => c.name === 'p2p') ? ma : ma.encapsulate(`/p2p/${peer}`);
+}
+
+/** Parses multiaddrs, dropping any that do not parse. */
+export function parseAddresses(addrs: readonly string[]): Multiaddr[] {
+  const out: Multiaddr[] = [];
+  for (const a of addrs) {
+    try {
+      out.push(multiaddr(a));
+    } catch {
+      // An address we cannot parse is one we cannot dial.
+    }
+  }
+  return out;
+}
+
+/** Adds a peer's addresses to the peer store and tags it to be kept connected. */
+export async function rememberPeer(
+  node: { peerStore: PeerStore },
+  peer: string,
+  addrs: readonly string[],
+): Promise<PeerId> {
+  const id = peerIdFromString(peer);
+  const multiaddrs = parseAddresses(addrs).map((a) => {
+    const parts = a.getComponents().filter((c) => c.name !== 'p2p');
+    return multiaddr(parts);
+  });
+  await node.peerStore.merge(id, { multiaddrs, tags: { [TAG]: { value: 50 } } });
+  return id;
+}
+
+/** Stops redialling a peer (e.g. revoked everywhere we share). */
+export async function forgetPeer(node: { peerStore: PeerStore }, peer: string): Promise<void> {
+  await node.peerStore.merge(peerIdFromString(peer), { tags: { [TAG]: undefined } });
+}
+
+/** The node's own addresses as strings, each ending in /p2p/<peer id>. */
+export function ownAddresses(node: { getMultiaddrs(): Multiaddr[] }): string[] {
+  return node.getMultiaddrs().map((m) => m.toString());
+}

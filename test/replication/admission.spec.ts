@@ -1,0 +1,128 @@
+/**
+ * Admission across real gateways: an organisation admin invites a gateway,
+ * its operator joins with the code, the organisation's log records the
+ * admission (signed), accounts work on the new gateway, and a revoked
+ * gateway is shut out.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  converged,
+  createOrganization,
+  inviteCode,
+  join,
+  type MeshGateway,
+  opCount,
+  savePage,
+  startMeshGateways,
+  stopAll,
+  syncOf,
+  until,
+} from './support/mesh-fixture.js';
+
+describe('gateway admission', () => {
+  let gws: MeshGateway[] = [];
+  let orgId: string;
+
+  beforeAll(async () => {
+    gws = await startMeshGateways(3, 'adm');
+    orgId = await createOrganization(gws[0].operator, 'valley');
+  }, 60_000);
+  afterAll(() => stopAll(gws), 60_000);
+
+  it('admits a gateway by invite code: the log records it, signed by the inviter, and the log replicates', async () => {
+    const [a, b] = gws;
+    await savePage(a.operator, orgId, 'home', 'Welcome to the valley');
+    const code = await inviteCode(a.operator, orgId);
+    expect(code).toMatch(/^ghg1\./);
+    const joined = await join(b, code);
+    expect(joined.orgId).toBe(orgId);
+    expect(joined.ops).toBeGreaterThan(3);
+    await converged([a, b], orgId);
+    const { admittedGateways } = await a.operator.gql(
+      'query ($o: ID!) { admittedGateways(orgId: $o) { peerId status isThisGateway } }',
+      { o: orgId },
+    );
+    expect(admittedGateways).toEqual(
+      expect.arrayContaining([
+        { peerId: a.peerId, status: 'admitted', isThisGateway: true },
+        { peerId: b.peerId, status: 'admitted', isThisGateway: false },
+      ]),
+    );
+    const [row] = await a.gateway.dataSource.query(
+      `SELECT author FROM op WHERE org = ? AND kind = 'gateway.admitted' AND entity = ?`,
+      [orgId, b.peerId],
+    );
+    expect(row.author).toBe(a.peerId);
+  });
+
+  it('lets a member log in on every gateway that hosts one of their organisations', async () => {
+    const [, b] = gws;
+    // The organisation's owner signed up on gateway a; the account came to b in the log.
+    const onB = b.client();
+    const id = await onB.logIn('adm0-operator');
+    const { organizations } = await onB.gql('{ organizations { id } }');
+    expect(organizations.map((o: { id: string }) => o.id)).toContain(orgId);
+    expect(id).toBeTruthy();
+  });
+
+  it('takes an invite code once only (a retry by the same gateway is answered again)', async () => {
+    const [a, b, c] = gws;
+    const code = await inviteCode(a.operator, orgId);
+    await join(c, code);
+    const mutation = 'mutation ($c: String!) { joinOrganization(code: $c) { orgId } }';
+    expect(await b.operator.failure(mutation, { c: code })).toBe('CONFLICT');
+    expect((await join(c, code)).orgId).toBe(orgId);
+  });
+
+  it('refuses joins from someone who is not the operator, and invites from non-admins', async () => {
+    const [a, b] = gws;
+    const code = await inviteCode(a.operator, orgId);
+    const stranger = b.client();
+    await stranger.signUp('adm-stranger');
+    expect(
+      await stranger.failure('mutation ($c: String!) { joinOrganization(code: $c) { orgId } }', { c: code }),
+    ).toBe('FORBIDDEN');
+    const outsider = a.client();
+    await outsider.signUp('adm-outsider');
+    expect(
+      await outsider.failure('mutation ($i: InviteGatewayInput!) { inviteGateway(input: $i) { code } }', {
+        i: { orgId },
+      }),
+    ).toMatch(/FORBIDDEN|NOT_FOUND/);
+  });
+
+  it('revokes a gateway: its later ops are refused everywhere and peers stop syncing with it', async () => {
+    const [a, b, c] = gws;
+    await converged(gws, orgId);
+    await a.operator.gql('mutation ($i: RevokeGatewayInput!) { revokeGateway(input: $i) }', {
+      i: { orgId, peerId: c.peerId },
+    });
+    await until(
+      async () =>
+        (
+          await b.gateway.dataSource.query(
+            'SELECT status FROM gateway_admission WHERE org_id = ? AND peer_id = ?',
+            [orgId, c.peerId],
+          )
+        )[0]?.status === 'revoked',
+      15_000,
+      'revocation to reach b',
+    );
+    const before = await opCount(b, orgId);
+    // c still holds the log and writes to it; nobody takes those writes.
+    const onC = c.client();
+    await onC.logIn('adm0-operator');
+    await savePage(onC, orgId, 'from-c', 'written after revocation');
+    // b asks c directly (sync never would): c's new ops arrive and are refused as not admitted.
+    const fromC = await syncOf(b).pull(c.peerId, orgId);
+    expect(fromC.applied).toBe(0);
+    expect(fromC.refused).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${b.url}/metrics`)).text();
+    expect(metrics).toMatch(/gatehouse_sync_ops_refused_total\{reason="not-admitted"\} [1-9]/);
+    const pull = await syncOf(c).pull(a.peerId, orgId);
+    expect(pull.refusedWith).toBe('not-admitted');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await opCount(b, orgId)).toBe(before);
+    expect(await opCount(a, orgId)).toBe(before);
+  });
+});
