@@ -7,6 +7,7 @@ import {
   rememberPeer,
   SYNC_PROTOCOL,
   type SyncService,
+  stickyListenAddresses,
   sync,
 } from '@gatehouse/mesh';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
@@ -62,20 +63,32 @@ export class MeshNodeService implements OnModuleDestroy {
   async start(): Promise<void> {
     if (this.node) return;
     const started = performance.now();
-    const node = await createGatewayNode({
-      privateKey: this.identity.privateKey,
-      listen: this.config.p2pListen,
-      announce: this.config.p2pAnnounce,
-      bootstrap: this.config.bootstrap,
-      mdns: this.config.mdns,
-      region: this.config.region,
-      relay: this.config.relay,
-      gate: this.scores,
-      services: {
-        sync: sync({ store: this.store, scores: this.scores, resyncIntervalMs: RESYNC_INTERVAL_MS }),
-      },
-    });
+    const create = (listen: readonly string[]) =>
+      createGatewayNode({
+        privateKey: this.identity.privateKey,
+        listen,
+        announce: this.config.p2pAnnounce,
+        bootstrap: this.config.bootstrap,
+        mdns: this.config.mdns,
+        region: this.config.region,
+        relay: this.config.relay,
+        gate: this.scores,
+        services: {
+          sync: sync({ store: this.store, scores: this.scores, resyncIntervalMs: RESYNC_INTERVAL_MS }),
+        },
+      });
+    const sticky = stickyListenAddresses(this.config.p2pListen, await this.directory.lastListen());
+    let node: GatewayNode<{ sync: SyncService }>;
+    try {
+      node = await create(sticky);
+    } catch (err) {
+      // Last time's port is taken: take a new one, peers learn it when we dial them.
+      if (sticky.join() === this.config.p2pListen.join()) throw err;
+      this.log.warn({ err, sticky }, 'could not listen on the previous addresses; using the configured ones');
+      node = await create(this.config.p2pListen);
+    }
     this.node = node;
+    await this.directory.saveListen(this.addresses());
     this.detach = this.metrics.attach(node.services.sync);
     node.addEventListener('peer:identify', (evt) => {
       const { peerId, listenAddrs, protocols } = evt.detail;

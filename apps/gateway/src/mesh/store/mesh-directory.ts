@@ -91,6 +91,26 @@ export class MeshDirectory {
     );
   }
 
+  /** The addresses the node listened on last time (gateway_setting 'mesh.listen'). */
+  async lastListen(): Promise<string[]> {
+    const [row]: { value: string }[] = await this.db.query(
+      `SELECT value FROM gateway_setting WHERE key = 'mesh.listen'`,
+    );
+    try {
+      return row ? JSON.parse(row.value) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  async saveListen(addrs: readonly string[]): Promise<void> {
+    await this.db.query(
+      `INSERT INTO gateway_setting (key, value) VALUES ('mesh.listen', ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [JSON.stringify(addrs)],
+    );
+  }
+
   async knownPeers(): Promise<KnownPeer[]> {
     const rows: { peer_id: string; addrs: string; seen_at: number }[] = await this.db.query(
       'SELECT * FROM mesh_peer ORDER BY seen_at DESC LIMIT 200',
