@@ -39,7 +39,7 @@ export function stickyListenAddresses(configured: readonly string[], previous: r
     } catch {
       return addr;
     }
-    if (!s || s.port !== '0') return addr;
+    if (s?.port !== '0') return addr;
     const match = before.find(
       (b) => b.family === s.family && b.ws === s.ws && b.port !== '0' && !used.has(b.port),
     );
