@@ -50,39 +50,45 @@ export function StatusBar({ org }: { org: Org | undefined }) {
             {t('status.noMeshApi')}
           </li>
         )}
+        {mesh.region && (
+          <Indicator
+            level={mesh.region.running && mesh.region.peers > 0 ? 'ok' : 'bad'}
+            label={t('status.region', { region: mesh.region.name })}
+            value={
+              mesh.region.running && mesh.region.peers > 0
+                ? `${t('status.connected')} (${t('status.peers', { count: mesh.region.peers })})`
+                : t('status.disconnected')
+            }
+          />
+        )}
         {mesh.kind === 'ok' && (
-          <>
-            <Indicator
-              level={mesh.region.connected ? 'ok' : 'bad'}
-              label={t('status.region', { region: mesh.region.name })}
-              value={
-                mesh.region.connected
-                  ? `${t('status.connected')}${mesh.region.peers !== undefined ? ` (${t('status.peers', { count: mesh.region.peers })})` : ''}`
-                  : t('status.disconnected')
-              }
-            />
-            <Indicator
-              level={mesh.network.connected === null ? 'unknown' : mesh.network.connected ? 'ok' : 'warn'}
-              label={t('status.network')}
-              value={
-                mesh.network.connected === null
-                  ? t('status.unknown')
-                  : mesh.network.connected
-                    ? t('status.connected')
-                    : t('status.disconnected')
-              }
-            />
-            {org && (
-              <li className="status status-info">
-                <span aria-hidden="true" className="status-symbol">
-                  ⟳
-                </span>{' '}
-                {mesh.lastSyncedAt
-                  ? t('status.lastSynced', { org: org.name, when: relativeTime(mesh.lastSyncedAt) })
-                  : t('status.neverSynced', { org: org.name })}
-              </li>
-            )}
-          </>
+          <li className="status status-unknown wide-only">
+            <span aria-hidden="true" className="status-symbol">
+              ○
+            </span>{' '}
+            {t('status.network')}: {t('status.notReported')}
+          </li>
+        )}
+        {org && mesh.hosts && (
+          <Indicator
+            level={mesh.hosts.total === 0 ? 'unknown' : mesh.hosts.connected > 0 ? 'ok' : 'warn'}
+            label={org.name}
+            value={
+              mesh.hosts.total === 0
+                ? t('status.onlyHere')
+                : t('status.hosts', { connected: mesh.hosts.connected, total: mesh.hosts.total })
+            }
+          />
+        )}
+        {org && mesh.seesSync && (
+          <li className="status status-info">
+            <span aria-hidden="true" className="status-symbol">
+              ⟳
+            </span>{' '}
+            {mesh.lastSyncedAt
+              ? t('status.lastSynced', { org: org.name, when: relativeTime(mesh.lastSyncedAt) })
+              : t('status.neverSynced', { org: org.name })}
+          </li>
         )}
         {connection.live !== 'idle' && (
           <Indicator

@@ -1,66 +1,97 @@
 /**
- * The gateway's place in the mesh, for the status bar. Polled, not
- * subscribed: it changes slowly and a poll every 30 s costs one small request.
- * Until the gateway offers the mesh status API, the status bar says so.
+ * The gateway's place in the mesh, for the status bar. Polled every 30 s
+ * (it changes slowly; one small request). What a member may see depends on
+ * their role, so the status is assembled from what the API offers them:
+ *
+ * - everyone: which other gateways host the current organisation, and
+ *   whether this gateway is connected to them now (admittedGateways);
+ * - the organisation's admins: when it last synced with each (syncStates);
+ * - the gateway operator: its region and live connections (meshStatus).
+ *
+ * Whether the gateway reaches the wider network (beyond its region) is not
+ * in the API yet; the status bar says "not reported" rather than guessing.
  */
 import { useEffect, useState } from 'react';
 import { gql } from '../lib/graphql';
 import { useCapabilities } from '../session/capabilities';
-import type { Org } from '../session/session';
+import { hasRole, type Org, useSession } from '../session/session';
 
-export type MeshStatus =
-  | { kind: 'loading' }
-  | { kind: 'unsupported' }
-  | {
-      kind: 'ok';
-      region: { name: string; connected: boolean; peers?: number };
-      network: { connected: boolean | null };
-      lastSyncedAt: string | null;
-    };
+export interface MeshStatus {
+  kind: 'loading' | 'unsupported' | 'ok';
+  /** Other gateways hosting the current organisation: how many, and how many are connected now. */
+  hosts?: { total: number; connected: number };
+  /** Operator only. */
+  region?: { name: string; running: boolean; peers: number; relayed: number };
+  /** Admins and operator: the newest completed sync of the current organisation with any peer. */
+  lastSyncedAt?: string | null;
+  /** Whether this viewer may see sync times at all. */
+  seesSync: boolean;
+}
 
 const POLL_MS = 30_000;
 
+const QUERY = `query MeshStatusBar($orgId: ID!, $withOrg: Boolean!, $operator: Boolean!, $admin: Boolean!) {
+  admittedGateways(orgId: $orgId) @include(if: $withOrg) { peerId connected isThisGateway status }
+  syncStates(orgId: $orgId) @include(if: $admin) { peerId lastSuccessAt }
+  meshStatus @include(if: $operator) { region running connections { peerId relayed } }
+}`;
+
+interface Answer {
+  admittedGateways?: { peerId: string; connected: boolean; isThisGateway: boolean; status: string }[];
+  syncStates?: { peerId: string; lastSuccessAt: string | null }[];
+  meshStatus?: { region: string; running: boolean; connections: { peerId: string; relayed: boolean }[] };
+}
+
+export function summarise(answer: Answer, seesSync: boolean): MeshStatus {
+  const others = (answer.admittedGateways ?? []).filter((g) => !g.isThisGateway && g.status === 'admitted');
+  const synced = (answer.syncStates ?? [])
+    .map((s) => s.lastSuccessAt)
+    .filter((t): t is string => !!t)
+    .sort();
+  const mesh = answer.meshStatus;
+  return {
+    kind: 'ok',
+    seesSync,
+    hosts: answer.admittedGateways
+      ? { total: others.length, connected: others.filter((g) => g.connected).length }
+      : undefined,
+    lastSyncedAt: seesSync ? (synced.at(-1) ?? null) : undefined,
+    region: mesh
+      ? {
+          name: mesh.region,
+          running: mesh.running,
+          peers: new Set(mesh.connections.map((c) => c.peerId)).size,
+          relayed: mesh.connections.filter((c) => c.relayed).length,
+        }
+      : undefined,
+  };
+}
+
 export function useMeshStatus(org: Org | undefined): MeshStatus {
   const caps = useCapabilities();
-  const [status, setStatus] = useState<MeshStatus>({ kind: 'loading' });
-  const supported = caps.has('meshStatus');
+  const { me } = useSession();
+  const [status, setStatus] = useState<MeshStatus>({ kind: 'loading', seesSync: false });
+  const supported = caps.has('admittedGateways') || caps.has('meshStatus');
   const orgId = org?.rootId ?? null;
+  const operator = !!me?.isOperator && caps.has('meshStatus');
+  const admin = !!orgId && (operator || hasRole(org?.myRole, 'admin')) && caps.has('syncStates');
 
   useEffect(() => {
     if (!caps.loaded) return;
     if (!supported) {
-      setStatus({ kind: 'unsupported' });
+      setStatus({ kind: 'unsupported', seesSync: false });
       return;
     }
     let live = true;
     const load = async () => {
       try {
-        const data = await gql<{
-          meshStatus: {
-            region: string;
-            regionConnected: boolean;
-            regionPeers: number;
-            networkConnected: boolean | null;
-          };
-          orgSync?: { lastSyncedAt: string | null } | null;
-        }>(
-          `query MeshStatus($orgId: ID!, $withOrg: Boolean!) {
-            meshStatus { region regionConnected regionPeers networkConnected }
-            orgSync: orgSyncStatus(orgId: $orgId) @include(if: $withOrg) { lastSyncedAt }
-          }`,
-          { orgId: orgId ?? '', withOrg: !!orgId },
-        );
-        if (!live) return;
-        setStatus({
-          kind: 'ok',
-          region: {
-            name: data.meshStatus.region,
-            connected: data.meshStatus.regionConnected,
-            peers: data.meshStatus.regionPeers,
-          },
-          network: { connected: data.meshStatus.networkConnected },
-          lastSyncedAt: data.orgSync?.lastSyncedAt ?? null,
+        const data = await gql<Answer>(QUERY, {
+          orgId: orgId ?? '',
+          withOrg: !!orgId && caps.has('admittedGateways'),
+          operator,
+          admin,
         });
+        if (live) setStatus(summarise(data, admin));
       } catch {
         // Keep the last known status; the gateway indicator already says if it is unreachable.
       }
@@ -71,7 +102,7 @@ export function useMeshStatus(org: Org | undefined): MeshStatus {
       live = false;
       window.clearInterval(timer);
     };
-  }, [caps.loaded, supported, orgId]);
+  }, [caps, supported, orgId, operator, admin]);
 
   return status;
 }
