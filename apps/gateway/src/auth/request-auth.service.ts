@@ -6,14 +6,22 @@ import { ApiTokensService } from './api-tokens.service.js';
 import { AuthService } from './auth.service.js';
 import { SESSION_COOKIE, type Viewer } from './viewer.js';
 
-type Found = { viewer: Viewer | null; problem?: string; sessionToken?: string };
+export interface RequestAuth {
+  viewer: Viewer | null;
+  /** Why credentials that were sent were not accepted. */
+  problem?: string;
+  /** The session cookie's token, when the request carried one. */
+  sessionToken?: string;
+}
+
+type CredentialRequest = Pick<FastifyRequest, 'headers'> & { cookies?: Record<string, string | undefined> };
 
 /** Establishes the viewer of an HTTP request from its bearer token or session cookie. */
 @Injectable()
 export class RequestAuthService {
   // Every request carries credentials; a few seconds of memory saves the database lookups.
-  // Log-out and token revocation call forget(), so they take effect at once.
-  private readonly recent = new TtlCache<{ found: Found; expiresAt: number }>(5_000);
+  // Log-out and token revocation evict at once (forget, forgetAll).
+  private readonly recent = new TtlCache<{ found: RequestAuth; expiresAt: number }>(5_000);
 
   constructor(
     private readonly auth: AuthService,
@@ -28,22 +36,27 @@ export class RequestAuthService {
     this.recent.clear();
   }
 
-  async viewerOf(
-    req: Pick<FastifyRequest, 'headers'> & { cookies?: Record<string, string | undefined> },
-  ): Promise<{
-    viewer: Viewer | null;
-    problem?: string;
-    sessionToken?: string;
-  }> {
+  async viewerOf(req: CredentialRequest): Promise<RequestAuth> {
+    const header = req.headers.authorization;
+    const secret = header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : req.cookies?.[SESSION_COOKIE];
+    if (!secret) return this.lookUp(req);
+    const key = sha256Hex(secret);
+    const hit = this.recent.get(key);
+    if (hit && hit.expiresAt > Date.now()) return hit.found;
+    const found = await this.lookUp(req);
+    if (found.viewer)
+      this.recent.set(key, { found, expiresAt: found.viewer.expiresAt ?? Number.POSITIVE_INFINITY });
+    return found;
+  }
+
+  private async lookUp(req: CredentialRequest): Promise<RequestAuth> {
     const header = req.headers.authorization;
     if (header) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) return { viewer: null, problem: 'Authorization header must be "Bearer <token>"' };
       const found = await this.tokens.accountFor(match[1]);
       if ('problem' in found) return { viewer: null, problem: found.problem };
-      return {
-        viewer: { ...found, via: 'token', isOperator: await this.auth.isOperator(found.accountId) },
-      };
+      return { viewer: { ...found, via: 'token', isOperator: await this.auth.isOperator(found.accountId) } };
     }
     const cookie = req.cookies?.[SESSION_COOKIE];
     if (cookie) {

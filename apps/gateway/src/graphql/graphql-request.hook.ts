@@ -1,12 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { RequestAuthService } from '../auth/request-auth.service.js';
-import { CSRF_HEADER, type Viewer } from '../auth/viewer.js';
-
-interface RequestAuth {
-  viewer: Viewer | null;
-  problem?: string;
-  sessionToken?: string;
-}
+import type { RequestAuth, RequestAuthService } from '../auth/request-auth.service.js';
+import { CSRF_HEADER } from '../auth/viewer.js';
 
 const AUTH = Symbol('gatehouse.auth');
 
