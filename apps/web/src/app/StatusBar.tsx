@@ -69,26 +69,25 @@ export function StatusBar({ org }: { org: Org | undefined }) {
             {t('status.network')}: {t('status.notReported')}
           </li>
         )}
-        {org && mesh.hosts && (
+        {org && (mesh.hosts || mesh.seesSync) && (
           <Indicator
-            level={mesh.hosts.total === 0 ? 'unknown' : mesh.hosts.connected > 0 ? 'ok' : 'warn'}
-            label={org.name}
-            value={
-              mesh.hosts.total === 0
-                ? t('status.onlyHere')
-                : t('status.hosts', { connected: mesh.hosts.connected, total: mesh.hosts.total })
+            level={
+              !mesh.hosts || mesh.hosts.total === 0 ? 'unknown' : mesh.hosts.connected > 0 ? 'ok' : 'warn'
             }
+            label={org.name}
+            value={[
+              mesh.hosts &&
+                (mesh.hosts.total === 0
+                  ? t('status.onlyHere')
+                  : t('status.hosts', { connected: mesh.hosts.connected, total: mesh.hosts.total })),
+              mesh.seesSync &&
+                (mesh.lastSyncedAt
+                  ? t('status.lastSynced', { when: relativeTime(mesh.lastSyncedAt) })
+                  : t('status.neverSynced')),
+            ]
+              .filter(Boolean)
+              .join(' · ')}
           />
-        )}
-        {org && mesh.seesSync && (
-          <li className="status status-info">
-            <span aria-hidden="true" className="status-symbol">
-              ⟳
-            </span>{' '}
-            {mesh.lastSyncedAt
-              ? t('status.lastSynced', { org: org.name, when: relativeTime(mesh.lastSyncedAt) })
-              : t('status.neverSynced', { org: org.name })}
-          </li>
         )}
         {connection.live !== 'idle' && (
           <Indicator

@@ -53,12 +53,60 @@ export function storeLanguageChoice(choice: Language | null): void {
 
 export type Params = Record<string, string | number>;
 
-/** Replaces `{name}` placeholders. */
-export function interpolate(template: string, params?: Params): string {
+/**
+ * Fills in `{name}` placeholders, and plural choices written as
+ * `{count, plural, one {# vote} other {# votes}}` (ICU style; `#` is the
+ * number; categories from Intl.PluralRules of the language, `other` as fallback).
+ */
+export function interpolate(template: string, params?: Params, plurals?: Intl.PluralRules): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  let out = '';
+  let i = 0;
+  while (i < template.length) {
+    const open = template.indexOf('{', i);
+    if (open < 0) break;
+    out += template.slice(i, open);
+    const plural = /^\{(\w+), plural,/.exec(template.slice(open));
+    if (plural) {
+      const end = matchingBrace(template, open);
+      const name = plural[1];
+      const count = Number(params[name]);
+      const forms = parseForms(template.slice(open + plural[0].length, end));
+      const category = (plurals ?? new Intl.PluralRules('en')).select(count);
+      const form = forms[`=${count}`] ?? forms[category] ?? forms.other ?? '';
+      out += interpolate(form.replace(/#/g, String(count)), params, plurals);
+      i = end + 1;
+      continue;
+    }
+    const simple = /^\{(\w+)\}/.exec(template.slice(open));
+    if (simple && simple[1] in params) out += String(params[simple[1]]);
+    else out += simple ? simple[0] : '{';
+    i = open + (simple ? simple[0].length : 1);
+  }
+  return out + template.slice(i);
+}
+
+function matchingBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return i;
+  }
+  return text.length - 1;
+}
+
+function parseForms(body: string): Record<string, string> {
+  const forms: Record<string, string> = {};
+  const re = /\s*(=?\w+)\s*\{/g;
+  let match = re.exec(body);
+  while (match) {
+    const start = match.index + match[0].length - 1;
+    const end = matchingBrace(body, start);
+    forms[match[1]] = body.slice(start + 1, end);
+    re.lastIndex = end + 1;
+    match = re.exec(body);
+  }
+  return forms;
 }
 
 export interface I18n {
@@ -77,6 +125,7 @@ export function makeI18n(
 ): I18n {
   const relative = new Intl.RelativeTimeFormat(language, { numeric: 'auto' });
   const absolute = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
+  const plurals = new Intl.PluralRules(language);
   const units: [Intl.RelativeTimeFormatUnit, number][] = [
     ['year', 365 * 24 * 3600],
     ['month', 30 * 24 * 3600],
@@ -87,7 +136,7 @@ export function makeI18n(
   ];
   return {
     language,
-    t: (key, params) => interpolate(messages[key] ?? en[key] ?? key, params),
+    t: (key, params) => interpolate(messages[key] ?? en[key] ?? key, params, plurals),
     relativeTime(date) {
       const seconds = (new Date(date).getTime() - Date.now()) / 1000;
       for (const [unit, size] of units) {

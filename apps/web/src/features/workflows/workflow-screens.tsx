@@ -250,7 +250,9 @@ export function ItemScreen({ org, params }: OrgScreenProps) {
   const describe = (e: ItemDetail['history'][number]) => {
     switch (e.type) {
       case 'start':
-        return t('workflows.event.start', { state: stateLabel(states, e.toState) });
+        return e.toState
+          ? t('workflows.event.start', { state: stateLabel(states, e.toState) })
+          : t('workflows.event.started');
       case 'transition':
         return t('workflows.event.transition', {
           name: it.workflow.transitions.find((x) => x.id === e.transitionId)?.name ?? e.transitionId ?? '',
