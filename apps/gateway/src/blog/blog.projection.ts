@@ -2,10 +2,11 @@ import { lwwStamp, type Op } from '@gatehouse/mesh';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { renderMarkdown } from '../common/markdown.js';
-import { DocumentStore } from '../documents/document-store.js';
+import { DocumentStore, revisionFromOp } from '../documents/document-store.js';
 import { latestOp } from '../oplog/op-row.js';
-import { OpRejectedError, type Projection } from '../oplog/projection.js';
+import type { Projection } from '../oplog/projection.js';
 import { ProjectionRegistry } from '../oplog/projection-registry.js';
+import { assertOrgInLog } from '../orgs/org-in-log.util.js';
 import { clearIndex, indexDocument } from '../search/search-index.js';
 
 export const POST_STATUSES = ['draft', 'published'] as const;
@@ -76,9 +77,7 @@ export class BlogProjection implements Projection, OnModuleInit {
 
   async apply(tx: EntityManager, op: Op): Promise<void> {
     const orgId = (op.payload as { orgId: string }).orgId;
-    const [org] = await tx.query('SELECT root_id FROM org WHERE id = ?', [orgId]);
-    if (org && org.root_id !== op.org)
-      throw new OpRejectedError(op.id, 'post belongs to another organisation log');
+    await assertOrgInLog(tx, op, orgId);
     switch (op.kind) {
       case 'blog.revision':
         return this.applyRevision(tx, op);
@@ -124,19 +123,15 @@ export class BlogProjection implements Projection, OnModuleInit {
 
   private async applyRevision(tx: EntityManager, op: Op): Promise<void> {
     const p = op.payload as unknown as BlogRevisionPayload;
-    const state = await new DocumentStore(tx).addRevision({
-      id: op.id,
-      org: p.orgId,
-      kind: 'blog',
-      key: p.postId,
-      title: p.title,
-      content: p.content,
-      parents: op.parents ?? [],
-      actor: op.actor,
-      author: op.author,
-      hlc: op.hlc,
-      resolves: p.resolves,
-    });
+    const state = await new DocumentStore(tx).addRevision(
+      revisionFromOp(op, 'blog', {
+        orgId: p.orgId,
+        key: p.postId,
+        title: p.title,
+        content: p.content,
+        resolves: p.resolves,
+      }),
+    );
     const { current } = state;
     // A status change may have arrived before the post's first revision.
     const status = await latestOp(tx, op.org, 'blog.status', p.postId);

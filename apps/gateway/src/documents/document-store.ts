@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Op } from '@gatehouse/mesh';
 import type { EntityManager } from 'typeorm';
 import { commonAncestor, headsOf, newerFirst, type RevisionNode } from './revision-graph.util.js';
 import { mergeText } from './text-merge.util.js';
@@ -33,6 +34,27 @@ export interface NewRevision {
   readonly hlc: string;
   /** The edit resolves an edit conflict between its parents. */
   readonly resolves: boolean;
+}
+
+/** The revision an op writes: the op is the revision (same id, parents, author and time). */
+export function revisionFromOp(
+  op: Op,
+  kind: DocKind,
+  doc: { orgId: string; key: string; title: string; content: string; resolves: boolean },
+): NewRevision {
+  return {
+    id: op.id,
+    org: doc.orgId,
+    kind,
+    key: doc.key,
+    title: doc.title,
+    content: doc.content,
+    parents: op.parents ?? [],
+    actor: op.actor,
+    author: op.author,
+    hlc: op.hlc,
+    resolves: doc.resolves,
+  };
 }
 
 /** What a document shows, computed from all of its revisions. */

@@ -2,9 +2,10 @@ import type { Op } from '@gatehouse/mesh';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { renderMarkdown } from '../common/markdown.js';
-import { DocumentStore } from '../documents/document-store.js';
-import { OpRejectedError, type Projection } from '../oplog/projection.js';
+import { DocumentStore, revisionFromOp } from '../documents/document-store.js';
+import type { Projection } from '../oplog/projection.js';
 import { ProjectionRegistry } from '../oplog/projection-registry.js';
+import { assertOrgInLog } from '../orgs/org-in-log.util.js';
 import { clearIndex, indexDocument } from '../search/search-index.js';
 
 export interface WikiRevisionPayload {
@@ -44,22 +45,16 @@ export class WikiProjection implements Projection, OnModuleInit {
 
   async apply(tx: EntityManager, op: Op): Promise<void> {
     const p = op.payload as unknown as WikiRevisionPayload;
-    const [org] = await tx.query('SELECT root_id FROM org WHERE id = ?', [p.orgId]);
-    if (org && org.root_id !== op.org)
-      throw new OpRejectedError(op.id, 'page belongs to another organisation log');
-    const state = await new DocumentStore(tx).addRevision({
-      id: op.id,
-      org: p.orgId,
-      kind: 'wiki',
-      key: p.path,
-      title: p.title,
-      content: p.content,
-      parents: op.parents ?? [],
-      actor: op.actor,
-      author: op.author,
-      hlc: op.hlc,
-      resolves: p.resolves,
-    });
+    await assertOrgInLog(tx, op, p.orgId);
+    const state = await new DocumentStore(tx).addRevision(
+      revisionFromOp(op, 'wiki', {
+        orgId: p.orgId,
+        key: p.path,
+        title: p.title,
+        content: p.content,
+        resolves: p.resolves,
+      }),
+    );
     const { current } = state;
     await tx.query(
       `INSERT INTO wiki_page (org_id, path, title, content, html, head_ids, current_revision_id, conflict_id, created_hlc, updated_hlc, updated_by)
