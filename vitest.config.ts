@@ -14,7 +14,13 @@ export default defineConfig({
       jsc: {
         target: 'es2022',
         parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+        transform: {
+          legacyDecorator: true,
+          decoratorMetadata: true,
+          useDefineForClassFields: false,
+          // The member UI's component tests (apps/web/src/**/*.spec.tsx): React's automatic JSX runtime.
+          react: { runtime: 'automatic' },
+        },
         keepClassNames: true,
       },
     }),
@@ -26,7 +32,12 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['libs/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.ts', 'test/**/*.spec.ts'],
+    include: [
+      'libs/*/src/**/*.spec.ts',
+      'apps/*/src/**/*.spec.ts',
+      'apps/web/src/**/*.spec.tsx',
+      'test/**/*.spec.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

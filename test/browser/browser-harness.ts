@@ -43,7 +43,10 @@ export function ensureWebBuilt(): void {
   const index = join(WEB, 'dist', 'index.html');
   const sources = Math.max(newestMtime(join(WEB, 'src')), statSync(join(WEB, 'index.html')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  for (const args of [[join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build'], ['scripts/check-size.mjs']]) {
+  for (const args of [
+    [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build'],
+    ['scripts/check-size.mjs'],
+  ]) {
     const run = spawnSync(process.execPath, args, { cwd: WEB, encoding: 'utf8', timeout: 240_000 });
     if (run.status !== 0) throw new Error(`building the member UI failed:\n${run.stdout}\n${run.stderr}`);
   }
@@ -101,7 +104,11 @@ export async function openPage(
   });
   page.on('request', (r) => {
     const url = r.url();
-    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith(origin.replace('http', 'ws'))) {
+    if (
+      !url.startsWith(origin) &&
+      !url.startsWith('data:') &&
+      !url.startsWith(origin.replace('http', 'ws'))
+    ) {
       problems.push(`request outside the gateway: ${url}`);
     }
   });

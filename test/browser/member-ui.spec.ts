@@ -10,7 +10,6 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 import {
-  DESKTOP,
   ensureWebBuilt,
   launchChromium,
   openPage,
@@ -93,7 +92,9 @@ describe('member web UI in a real browser', () => {
       await a.getByRole('link', { name: 'Edit' }).click();
       await a
         .getByLabel('Content', { exact: true })
-        .fill('# Pumps\n\nCheck the **filters** every week.\n\n- Grease the bearings monthly\n- Log the hours\n');
+        .fill(
+          '# Pumps\n\nCheck the **filters** every week.\n\n- Grease the bearings monthly\n- Log the hours\n',
+        );
       await a.getByRole('button', { name: 'Save page' }).click();
       await a.getByText('Grease the bearings monthly').waitFor();
       await screenshots(a, 'wiki-page');
@@ -144,10 +145,11 @@ describe('member web UI in a real browser', () => {
       const combined = await bContent.inputValue();
       expect(combined).toContain('every day');
       expect(combined).toContain('every month');
-      await bContent.fill(combined.replace(/Check the \*\*filters\*\* every (day|month)\.\n/g, '').replace(
-        '# Pumps\n\n',
-        '# Pumps\n\nCheck the **filters** every day; clean them every month.\n',
-      ));
+      await bContent.fill(
+        combined
+          .replace(/Check the \*\*filters\*\* every (day|month)\.\n/g, '')
+          .replace('# Pumps\n\n', '# Pumps\n\nCheck the **filters** every day; clean them every month.\n'),
+      );
       await b.getByRole('button', { name: 'Save the resolved version' }).click();
       await b.getByText('Check the filters every day; clean them every month.').waitFor();
       // Amina, reading the page, gets the resolution live.
@@ -224,7 +226,10 @@ describe('member web UI in a real browser', () => {
       await approve.getByRole('group', { name: 'Who may take it' }).getByLabel('admin').check();
       await approve.getByRole('group', { name: 'Who may take it' }).getByLabel('owner').check();
       await a.getByRole('button', { name: 'Publish workflow' }).click();
-      await a.getByTestId('state-2').getByText(/unreachable from the initial state/).waitFor();
+      await a
+        .getByTestId('state-2')
+        .getByText(/unreachable from the initial state/)
+        .waitFor();
       await screenshots(a, 'workflow-designer-problem');
       await a.getByTestId('state-2').getByLabel('Final step').check();
       await a.getByRole('button', { name: 'Add an action' }).click();
@@ -250,7 +255,11 @@ describe('member web UI in a real browser', () => {
       await expect.poll(() => b.getByTestId('item-state').textContent()).toContain('Requested');
       expect(await b.getByRole('button', { name: 'Approve → Approved' }).isDisabled()).toBe(true);
       await a.reload();
-      await a.getByRole('region', { name: 'Waiting on you' }).getByRole('link', { name: 'Spare filters' }).click();
+      await a
+        .getByRole('region', { name: 'Waiting on you' })
+        .getByRole('link', { name: 'Spare filters' })
+        .click();
+      await a.getByRole('button', { name: 'Approve → Approved' }).waitFor();
       await screenshots(a, 'workflow-item');
       await a.getByRole('button', { name: 'Approve → Approved' }).click();
       await a.getByText('Done: Approve.').waitFor();
@@ -259,10 +268,13 @@ describe('member web UI in a real browser', () => {
       await b.reload();
       await expect.poll(() => b.getByTestId('item-state').textContent()).toMatch(/Approved.*closed/);
       await a.goto('/o/kisumu-water-board/workflows');
+      await a.getByRole('link', { name: 'Purchase request' }).waitFor();
       await screenshots(a, 'workflow-inbox');
 
       // Search across the organisations finds the page.
-      await a.getByRole('searchbox', { name: 'Search pages and posts in your organisations' }).fill('filters');
+      await a
+        .getByRole('searchbox', { name: 'Search pages and posts in your organisations' })
+        .fill('filters');
       await a.keyboard.press('Enter');
       await a.getByRole('heading', { name: 'Results for “filters”' }).waitFor();
       await a.getByRole('link', { name: 'Pump maintenance' }).waitFor();
@@ -272,6 +284,7 @@ describe('member web UI in a real browser', () => {
 
       // The organisation overview, on both sizes.
       await section(a, 'Overview').click();
+      await a.getByRole('link', { name: 'The new pump is in' }).waitFor();
       await screenshots(a, 'org-overview');
 
       expect(amina.problems).toEqual([]);

@@ -121,10 +121,20 @@ export function Shell({ children }: { children: ReactNode }) {
 function OrgNav({ org, orgs, path }: { org: Org; orgs: Org[]; path: string }) {
   const { t } = useI18n();
   const caps = useCapabilities();
+  const navRef = useRef<HTMLElement>(null);
+  // On a phone the sections scroll sideways: keep the current one in view.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each change of address.
+  useEffect(() => {
+    const current = navRef.current?.querySelector<HTMLElement>('[aria-current="page"]');
+    const nav = navRef.current;
+    if (current && nav && nav.scrollWidth > nav.clientWidth) {
+      nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+    }
+  }, [path]);
   const key = orgKey(orgs, org);
   const base = pathTo('o', key);
   return (
-    <nav className="orgnav" aria-label={t('app.orgNav', { org: org.name })}>
+    <nav className="orgnav" ref={navRef} aria-label={t('app.orgNav', { org: org.name })}>
       <ul>
         {SECTIONS.filter((s) => !s.needs || !caps.loaded || caps.has(s.needs)).map((section) => {
           const href = section.path ? `${base}/${section.path}` : base;

@@ -13,16 +13,21 @@ export interface Location {
 }
 
 const listeners = new Set<() => void>();
-let current = read();
+let current: Location | null = null;
 
 function read(): Location {
   const { pathname, search } = window.location;
   return { path: pathname, search: new URLSearchParams(search), href: pathname + search };
 }
 
+function snapshot(): Location {
+  current ??= read();
+  return current;
+}
+
 function notify() {
   const next = read();
-  if (next.href === current.href) return;
+  if (next.href === snapshot().href) return;
   current = next;
   for (const l of listeners) l();
 }
@@ -37,13 +42,10 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
 }
 
 export function useLocation(): Location {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    () => current,
-  );
+  return useSyncExternalStore((l) => {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  }, snapshot);
 }
 
 /** Matches a path against a pattern; returns its parameters (decoded) or null. */
