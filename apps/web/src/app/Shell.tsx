@@ -28,20 +28,26 @@ export function Shell({ children }: { children: ReactNode }) {
   const location = useLocation();
   const org = findOrg(session.orgs, currentOrgKey(location.path));
   const mainRef = useRef<HTMLElement>(null);
-  const first = useRef(true);
+  const shownPath = useRef(location.path);
 
-  // After navigating, move focus to the new screen's title so screen readers announce it.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each change of address.
+  // After navigating, move focus to the new screen's title so screen readers announce it
+  // (not on the first page load: the browser's own focus handling is right there).
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    const timer = window.setTimeout(() => {
-      const title = mainRef.current?.querySelector<HTMLElement>('[data-page-title]');
-      (title ?? mainRef.current)?.focus({ preventScroll: true });
+    if (shownPath.current === location.path) return;
+    shownPath.current = location.path;
+    // The new screen may still be loading: wait (up to 3 s) for its title.
+    let tries = 0;
+    const timer = window.setInterval(() => {
+      // Visible only: while the next screen loads, the previous one stays in the page, hidden.
+      const title = [...(mainRef.current?.querySelectorAll<HTMLElement>('[data-page-title]') ?? [])].find(
+        (el) => el.getClientRects().length > 0,
+      );
+      if (title || ++tries > 60) {
+        window.clearInterval(timer);
+        (title ?? mainRef.current)?.focus({ preventScroll: true });
+      }
     }, 50);
-    return () => window.clearTimeout(timer);
+    return () => window.clearInterval(timer);
   }, [location.path]);
 
   useEffect(() => {
@@ -125,11 +131,16 @@ function OrgNav({ org, orgs, path }: { org: Org; orgs: Org[]; path: string }) {
   // On a phone the sections scroll sideways: keep the current one in view.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each change of address.
   useEffect(() => {
-    const current = navRef.current?.querySelector<HTMLElement>('[aria-current="page"]');
-    const nav = navRef.current;
-    if (current && nav && nav.scrollWidth > nav.clientWidth) {
-      nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
-    }
+    const reveal = () => {
+      const nav = navRef.current;
+      const current = nav?.querySelector<HTMLElement>('[aria-current="page"]');
+      if (current && nav && nav.scrollWidth > nav.clientWidth) {
+        nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+      }
+    };
+    reveal();
+    window.addEventListener('resize', reveal);
+    return () => window.removeEventListener('resize', reveal);
   }, [path]);
   const key = orgKey(orgs, org);
   const base = pathTo('o', key);
