@@ -283,7 +283,14 @@ export function BlogEditScreen({ org, params }: OrgScreenProps) {
       <BlogForm
         org={org}
         post={existing.data?.blogPost ?? null}
-        onDone={(post) => navigate(pathTo('o', key, 'blog', post.id), { replace: true })}
+        onDone={(post) =>
+          navigate(
+            post.conflict?.status === 'open'
+              ? withQuery(pathTo('o', key, 'blog', post.id), { conflict: '' })
+              : pathTo('o', key, 'blog', post.id),
+            { replace: true },
+          )
+        }
         onCancel={() => navigate(pathTo('o', key, 'blog', params.id))}
       />
     </div>

@@ -9,6 +9,7 @@ import { Time } from '../../components/Time';
 import { Unavailable } from '../../components/Unavailable';
 import { useI18n } from '../../i18n/i18n';
 import { Link, navigate, pathTo } from '../../lib/router';
+import { usePolling } from '../../lib/use-polling';
 import { useMutation, useQuery } from '../../lib/use-query';
 import { useAccountNames } from '../../session/accounts';
 import { useCapabilities } from '../../session/capabilities';
@@ -217,6 +218,8 @@ export function ItemScreen({ org, params }: OrgScreenProps) {
   const [text, setText] = useState('');
   const [done, setDone] = useState<string | null>(null);
   const it = item.data?.workflowItem;
+  // Someone else moving the item on shows up within seconds (no subscription in the API for items).
+  usePolling(item.reload, 15_000, !!it && !it.closed && !editing);
   if (item.loading && !it) return <Loading />;
   if (!it) return <ErrorMessage error={item.error} />;
   const states = it.workflow.states;
