@@ -89,7 +89,10 @@ export async function registerWebRoutes(fastify: FastifyInstance, options: WebRo
           .split(sep)
           .join('/');
         if (extname(relative) === '.html') return sendHtml(request, reply, relative);
-        reply.header('cache-control', cacheControlFor(relative)).header('x-content-type-options', 'nosniff');
+        reply
+          .header('cache-control', cacheControlFor(relative))
+          .header('x-content-type-options', 'nosniff')
+          .header('vary', 'accept-encoding');
         return reply.sendFile(relative);
       }
     }
