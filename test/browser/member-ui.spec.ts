@@ -206,6 +206,31 @@ describe('member web UI in a real browser', () => {
       await a.getByText('2 votes').waitFor();
       await screenshots(a, 'decision-result');
 
+      // A project board: Amina adds tasks and drags one across; Baraka sees it in his tasks.
+      await section(a, 'Projects').click();
+      await a.getByLabel('Name', { exact: true }).fill('New pump');
+      await a.getByRole('button', { name: 'Create', exact: true }).click();
+      await a.getByRole('heading', { name: 'New pump', level: 1 }).waitFor();
+      await a.getByLabel('What needs doing').fill('Get three quotes');
+      await a.getByLabel('Assigned to').selectOption({ label: 'Baraka Mwangi' });
+      await a.getByRole('button', { name: 'Add task' }).click();
+      await a.getByTestId('task-Get three quotes').waitFor();
+      await a.getByLabel('What needs doing').fill('Dig the trench');
+      await a.getByRole('button', { name: 'Add task' }).click();
+      await a.getByTestId('task-Dig the trench').waitFor();
+      await a.getByTestId('task-Get three quotes').dragTo(a.locator('[data-status="doing"]'));
+      await a.locator('[data-status="doing"]').getByTestId('task-Get three quotes').waitFor();
+      await a.getByLabel('Move “Dig the trench”').selectOption({ label: 'Done' });
+      await a.locator('[data-status="done"]').getByTestId('task-Dig the trench').waitFor();
+      await screenshots(a, 'project-board');
+      await a.getByRole('link', { name: 'List' }).click();
+      await a.getByRole('cell', { name: 'Dig the trench' }).waitFor();
+      await screenshots(a, 'project-list');
+      await b.goto('/o/kisumu-water-board/tasks');
+      await b.getByText('Get three quotes', { exact: true }).waitFor();
+      await b.getByText('In progress').waitFor();
+      await screenshots(b, 'my-tasks');
+
       // Amina designs a purchase workflow; the engine's first complaint shows inline.
       await section(a, 'Workflows').click();
       await a.getByRole('link', { name: 'Design a workflow' }).click();

@@ -446,6 +446,9 @@ function Milestones({
   );
 }
 
+const STATUS_LABELS =
+  'query TaskStatusLabels($orgId: ID!) { taskStatusWorkflow(orgId: $orgId) { states { id label } } }';
+
 /** The viewer's tasks in every project of the organisation. */
 export function MyTasksScreen({ org }: OrgScreenProps) {
   const { t } = useI18n();
@@ -455,6 +458,7 @@ export function MyTasksScreen({ org }: OrgScreenProps) {
   const [groups, setGroups] = useState<{ project: { id: string; name: string }; tasks: Task[] }[] | null>(
     null,
   );
+  const [labels, setLabels] = useState<Record<string, string>>({});
   const [error, setError] = useState<import('../../lib/graphql').ApiError | undefined>();
 
   useEffect(() => {
@@ -465,6 +469,14 @@ export function MyTasksScreen({ org }: OrgScreenProps) {
         const { projects } = await gql<{ projects: { nodes: { id: string; name: string }[] } }>(PROJECTS, {
           orgId: org.id,
         });
+        gql<{ taskStatusWorkflow: { states: { id: string; label: string | null }[] } }>(STATUS_LABELS, {
+          orgId: org.id,
+        }).then(
+          (d) =>
+            live &&
+            setLabels(Object.fromEntries(d.taskStatusWorkflow.states.map((x) => [x.id, x.label ?? x.id]))),
+          () => {},
+        );
         const all = await Promise.all(
           projects.nodes.map(async (project) => {
             const { tasks } = await gql<{ tasks: { nodes: Task[] } }>(TASKS, {
@@ -503,7 +515,8 @@ export function MyTasksScreen({ org }: OrgScreenProps) {
             <ul className="card-list">
               {g.tasks.map((task) => (
                 <li key={task.id}>
-                  {task.title} <span className="badge">{task.status}</span>
+                  <strong>{task.title}</strong>{' '}
+                  <span className="badge">{labels[task.status] ?? task.status}</span>
                   {task.dueDate && (
                     <span className="muted small-text"> {t('projects.due', { date: task.dueDate })}</span>
                   )}
