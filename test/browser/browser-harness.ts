@@ -119,7 +119,10 @@ export async function openPage(
   return { page, context, problems };
 }
 
-/** Screenshots of the current screen at phone and desktop widths, kept as test artefacts. */
+/**
+ * Screenshots of the current screen at phone and desktop widths, kept as test
+ * artefacts; fails if the page is wider than the screen.
+ */
 export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const original = page.viewportSize() ?? DESKTOP;
@@ -130,6 +133,11 @@ export async function screenshots(page: Page, name: string): Promise<void> {
     await page.setViewportSize(size);
     await page.waitForTimeout(150);
     await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${label}.png`), fullPage: true });
+    // A phone must never need to scroll sideways (wide content scrolls inside its own box).
+    const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
+    if (width > size.width) {
+      throw new Error(`screen "${name}" is ${width}px wide at the ${label} width of ${size.width}px`);
+    }
   }
   await page.setViewportSize(original);
 }

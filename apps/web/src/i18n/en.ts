@@ -356,7 +356,7 @@ export const en = {
   'designer.intro':
     'A workflow is a form, the steps an item goes through, and the actions that move it from step to step.',
   'designer.fixProblems':
-    'The workflow has {count, plural, one {a problem} other {# problems}}. They are shown next to what they are about.',
+    '{count, plural, one {The workflow has a problem. It is shown next to what it is about.} other {The workflow has # problems. They are shown next to what they are about.}}',
   'designer.basics': 'Name and people',
   'designer.name': 'Name',
   'designer.key': 'Short name',

@@ -361,7 +361,7 @@ export const fr: Messages = {
   'designer.intro':
     'Un circuit, c’est un formulaire, les étapes par lesquelles passe une demande, et les actions qui la font passer d’une étape à l’autre.',
   'designer.fixProblems':
-    'Le circuit a {count, plural, one {un problème} other {# problèmes}}. Ils sont affichés à côté de ce qu’ils concernent.',
+    '{count, plural, one {Le circuit a un problème. Il est affiché à côté de ce qu’il concerne.} other {Le circuit a # problèmes. Ils sont affichés à côté de ce qu’ils concernent.}}',
   'designer.basics': 'Nom et personnes',
   'designer.name': 'Nom',
   'designer.key': 'Nom court',

@@ -360,7 +360,7 @@ export const sw: Messages = {
   'designer.intro':
     'Mtiririko ni fomu, hatua ambazo jambo hupitia, na vitendo vinavyolisogeza kutoka hatua moja hadi nyingine.',
   'designer.fixProblems':
-    'Mtiririko una {count, plural, one {tatizo moja} other {matatizo #}}. Yanaonyeshwa kando ya kile yanachohusu.',
+    '{count, plural, one {Mtiririko una tatizo moja. Linaonyeshwa kando ya kile linachohusu.} other {Mtiririko una matatizo #. Yanaonyeshwa kando ya kile yanachohusu.}}',
   'designer.basics': 'Jina na watu',
   'designer.name': 'Jina',
   'designer.key': 'Jina fupi',
