@@ -108,6 +108,7 @@ export const en = {
   'org.yourRole': 'Your role: {role}',
   'org.notMember': 'You are not a member of “{key}”, or it is not on this gateway.',
   'org.recentPages': 'Recently changed pages',
+  'org.openDecisions': 'Decisions open for votes',
   'org.recentPosts': 'Latest posts',
   'org.openConflicts':
     '{count, plural, one {An edit conflict waits} other {# edit conflicts wait}} for someone to resolve them.',

@@ -108,6 +108,7 @@ export const fr: Messages = {
   'org.yourRole': 'Votre rôle : {role}',
   'org.notMember': 'Vous n’êtes pas membre de « {key} », ou elle n’est pas sur cette passerelle.',
   'org.recentPages': 'Pages modifiées récemment',
+  'org.openDecisions': 'Décisions ouvertes au vote',
   'org.recentPosts': 'Derniers articles',
   'org.openConflicts':
     '{count, plural, one {Un conflit de modification attend} other {# conflits de modification attendent}} que quelqu’un les résolve.',

@@ -107,6 +107,7 @@ export const sw: Messages = {
   'org.yourRole': 'Jukumu lako: {role}',
   'org.notMember': 'Wewe si mwanachama wa “{key}”, au halipo kwenye lango hili.',
   'org.recentPages': 'Kurasa zilizobadilishwa karibuni',
+  'org.openDecisions': 'Maamuzi yaliyo wazi kwa kura',
   'org.recentPosts': 'Machapisho ya karibuni',
   'org.openConflicts':
     '{count, plural, one {Mgongano mmoja wa uhariri unasubiri} other {Migongano # ya uhariri inasubiri}} mtu wa kuitatua.',

@@ -10,6 +10,7 @@ import { useI18n } from '../../i18n/i18n';
 import { Link, navigate, pathTo } from '../../lib/router';
 import { useMutation, useQuery } from '../../lib/use-query';
 import { forgetMemberNames } from '../../session/accounts';
+import { useCapabilities } from '../../session/capabilities';
 import { hasRole, ORG_FIELDS, type Org, orgKey, useSession } from '../../session/session';
 import { RoleSelect, roleLabel } from './RoleSelect';
 
@@ -200,16 +201,20 @@ export function JoinScreen({ location }: ScreenProps) {
   );
 }
 
-const OVERVIEW = `query OrgOverview($orgId: ID!) {
+const OVERVIEW = `query OrgOverview($orgId: ID!, $decisions: Boolean!, $workflows: Boolean!) {
   wikiPages(orgId: $orgId, first: 50) { nodes { path title updatedAt } }
   blogPosts(orgId: $orgId, first: 5, status: published) { nodes { id title publishedAt createdAt } }
   conflicts(orgId: $orgId, first: 20) { nodes { id } }
+  decisions(orgId: $orgId, status: open, first: 5) @include(if: $decisions) { nodes { id title deadline } }
+  workflowInbox(orgId: $orgId, first: 5) @include(if: $workflows) { nodes { id title updatedAt } }
 }`;
 
 interface Overview {
   wikiPages: { nodes: { path: string; title: string; updatedAt: string }[] };
   blogPosts: { nodes: { id: string; title: string; publishedAt: string | null; createdAt: string }[] };
   conflicts: { nodes: { id: string }[] };
+  decisions?: { nodes: { id: string; title: string; deadline: string }[] };
+  workflowInbox?: { nodes: { id: string; title: string; updatedAt: string }[] };
 }
 
 export function OrgHomeScreen({ org }: OrgScreenProps) {
@@ -217,7 +222,13 @@ export function OrgHomeScreen({ org }: OrgScreenProps) {
   const { orgs } = useSession();
   const key = orgKey(orgs, org);
   const parent = org.parentId ? orgs.find((o) => o.id === org.parentId) : undefined;
-  const overview = useQuery<Overview>(OVERVIEW, { orgId: org.id });
+  const caps = useCapabilities();
+  const overview = useQuery<Overview>(
+    OVERVIEW,
+    caps.loaded
+      ? { orgId: org.id, decisions: caps.has('decisions'), workflows: caps.has('workflowInbox') }
+      : null,
+  );
   const recentPages = [...(overview.data?.wikiPages.nodes ?? [])]
     .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
     .slice(0, 6);
@@ -276,6 +287,44 @@ export function OrgHomeScreen({ org }: OrgScreenProps) {
           )}
           <Link to={pathTo('o', key, 'blog')}>{t('nav.blog')} →</Link>
         </section>
+        {overview.data?.workflowInbox && (
+          <section>
+            <h2>{t('workflows.inbox')}</h2>
+            {overview.data.workflowInbox.nodes.length ? (
+              <ul className="plain-list">
+                {overview.data.workflowInbox.nodes.map((item) => (
+                  <li key={item.id}>
+                    <Link to={pathTo('o', key, 'workflows', 'items', item.id)}>{item.title}</Link>{' '}
+                    <Time value={item.updatedAt} />
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">{t('workflows.inboxEmpty')}</p>
+            )}
+            <Link to={pathTo('o', key, 'workflows')}>{t('nav.workflows')} →</Link>
+          </section>
+        )}
+        {overview.data?.decisions && (
+          <section>
+            <h2>{t('org.openDecisions')}</h2>
+            {overview.data.decisions.nodes.length ? (
+              <ul className="plain-list">
+                {overview.data.decisions.nodes.map((d) => (
+                  <li key={d.id}>
+                    <Link to={pathTo('o', key, 'decisions', d.id)}>{d.title}</Link>{' '}
+                    <span className="muted small-text">
+                      {t('decisions.closes')} <Time value={d.deadline} />
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">{t('decisions.none')}</p>
+            )}
+            <Link to={pathTo('o', key, 'decisions')}>{t('nav.decisions')} →</Link>
+          </section>
+        )}
       </div>
     </div>
   );
