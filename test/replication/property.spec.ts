@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeshNodeService } from '../../apps/gateway/src/mesh/node/mesh-node.service.js';
 import { GatewayOpStore } from '../../apps/gateway/src/mesh/store/gateway-op-store.js';
 import { OpLogService } from '../../apps/gateway/src/oplog/oplog.service.js';
-import type { GraphQLClient } from '../support/graphql-client.js';
+import type { GraphQLClient, GraphQLError } from '../support/graphql-client.js';
 import {
   admitAll,
   converged,
@@ -107,16 +107,23 @@ describe('replication property', () => {
           switch (step.kind) {
             case 'write': {
               const path = `page-${step.page}`;
-              const current = await page(owners[step.gw], orgId, path);
-              const lines = (current?.content ?? 'a\nb\nc\nd\ne').split('\n');
-              lines[step.line] = `w${n}@${step.gw}`;
-              await savePage(
-                owners[step.gw],
-                orgId,
-                path,
-                lines.join('\n'),
-                current?.currentRevisionId ?? null,
-              );
+              // A replicated edit can land between the read and the save (CONFLICT): read again.
+              for (let attempt = 0; ; attempt++) {
+                const current = await page(owners[step.gw], orgId, path);
+                const lines = (current?.content ?? 'a\nb\nc\nd\ne').split('\n');
+                lines[step.line] = `w${n}@${step.gw}`;
+                const saved = await savePage(
+                  owners[step.gw],
+                  orgId,
+                  path,
+                  lines.join('\n'),
+                  current?.currentRevisionId ?? null,
+                ).catch((err: GraphQLError) => {
+                  if (err.code !== 'CONFLICT' || attempt > 5) throw err;
+                  return null;
+                });
+                if (saved) break;
+              }
               // The write is acknowledged: its op is the newest this gateway authored.
               const [op] = await gws[step.gw].gateway.dataSource.query(
                 'SELECT id FROM op WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',

@@ -84,7 +84,9 @@ export async function startRogue(identity?: GatewayIdentity): Promise<Rogue> {
         { force: true },
       );
     },
-    close: () => node.stop(),
+    close: async () => {
+      await node.stop();
+    },
   };
   return rogue;
 }

@@ -49,6 +49,9 @@ export interface IngestResult {
   rejected: { id: string; author: string; seq: number; reason: string }[];
 }
 
+/** Thrown inside an ingest transaction to roll it back and redo it with a savepoint per op. */
+class RetryOpByOp extends Error {}
+
 /** Groups ops by (org, author), each group sorted by seq. */
 function runsOf(ops: readonly Op[]): Op[][] {
   const groups = new Map<string, Op[]>();
@@ -190,73 +193,14 @@ export class OpLogService implements OnModuleInit {
    */
   ingest(ops: readonly Op[], options: IngestOptions = {}): Promise<IngestResult> {
     return this.writes.run(async () => {
-      const result: IngestResult = { applied: [], duplicates: 0, rejected: [] };
-      await this.db.transaction(async (tx) => {
-        const fresh: Op[] = [];
-        for (const run of runsOf(ops)) {
-          const { org, author } = run[0];
-          const [tip]: { seq: number; id: string }[] = await tx.query(
-            'SELECT seq, id FROM op WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
-            [org, author],
-          );
-          let unheld = run;
-          if (tip) {
-            const held = run.filter((op) => op.seq <= tip.seq);
-            unheld = run.filter((op) => op.seq > tip.seq);
-            for (const op of held) {
-              const [same] = await tx.query('SELECT id FROM op WHERE org = ? AND author = ? AND seq = ?', [
-                org,
-                author,
-                op.seq,
-              ]);
-              if (same?.id === op.id) result.duplicates += 1;
-              else result.rejected.push({ id: op.id, author, seq: op.seq, reason: 'fork' });
-            }
-          }
-          if (!unheld.length) continue;
-          const verdict = verifyRun(unheld, tip ?? null);
-          if (!verdict.ok) {
-            for (const op of unheld)
-              result.rejected.push({ id: op.id, author, seq: op.seq, reason: verdict.reason });
-            continue;
-          }
-          fresh.push(...unheld);
-        }
-        const authority = options.authority?.(tx);
-        const refused = new Set<string>();
-        for (const op of fresh.sort(compareOps)) {
-          const chain = `${op.org}\0${op.author}`;
-          if (refused.has(chain)) {
-            result.rejected.push({
-              id: op.id,
-              author: op.author,
-              seq: op.seq,
-              reason: 'follows a refused op',
-            });
-            continue;
-          }
-          try {
-            const denied = authority ? await authority.judge(op) : null;
-            if (denied) throw new OpRejectedError(op.id, denied);
-            await tx.query('SAVEPOINT ingest_op');
-            try {
-              await tx.query(INSERT_OP_SQL, opInsertParams(op, Date.now()));
-              await this.projections.apply(tx, op);
-              await tx.query('RELEASE ingest_op');
-            } catch (err) {
-              await tx.query('ROLLBACK TO ingest_op');
-              await tx.query('RELEASE ingest_op');
-              throw err;
-            }
-            authority?.applied(op);
-            result.applied.push(op);
-          } catch (err) {
-            const reason = err instanceof OpRejectedError ? err.reason : (err as Error).message;
-            result.rejected.push({ id: op.id, author: op.author, seq: op.seq, reason });
-            refused.add(chain);
-          }
-        }
-      });
+      let result: IngestResult;
+      try {
+        result = await this.ingestOnce(ops, options, false);
+      } catch (err) {
+        // A projection refused an op: start over with a savepoint around each op.
+        if (!(err instanceof RetryOpByOp)) throw err;
+        result = await this.ingestOnce(ops, options, true);
+      }
       for (const op of result.applied) {
         this.clock.observe(decodeHlc(op.hlc));
         // Our own ops coming back (e.g. after restoring an old backup) move our chain tip too.
@@ -269,6 +213,93 @@ export class OpLogService implements OnModuleInit {
       if (result.applied.length) this.committed.next(result.applied);
       return result;
     });
+  }
+
+  /**
+   * One ingest transaction. Fast path (`opByOp` false): no savepoints, and the
+   * first op a projection refuses aborts the whole transaction with
+   * RetryOpByOp. Refusals by the authority judge need no rollback: nothing
+   * was written for them.
+   */
+  private async ingestOnce(
+    ops: readonly Op[],
+    options: IngestOptions,
+    opByOp: boolean,
+  ): Promise<IngestResult> {
+    const result: IngestResult = { applied: [], duplicates: 0, rejected: [] };
+    await this.db.transaction(async (tx) => {
+      const fresh: Op[] = [];
+      for (const run of runsOf(ops)) {
+        const { org, author } = run[0];
+        const [tip]: { seq: number; id: string }[] = await tx.query(
+          'SELECT seq, id FROM op WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
+          [org, author],
+        );
+        let unheld = run;
+        if (tip) {
+          const held = run.filter((op) => op.seq <= tip.seq);
+          unheld = run.filter((op) => op.seq > tip.seq);
+          for (const op of held) {
+            const [same] = await tx.query('SELECT id FROM op WHERE org = ? AND author = ? AND seq = ?', [
+              org,
+              author,
+              op.seq,
+            ]);
+            if (same?.id === op.id) result.duplicates += 1;
+            else result.rejected.push({ id: op.id, author, seq: op.seq, reason: 'fork' });
+          }
+        }
+        if (!unheld.length) continue;
+        const verdict = verifyRun(unheld, tip ?? null);
+        if (!verdict.ok) {
+          for (const op of unheld)
+            result.rejected.push({ id: op.id, author, seq: op.seq, reason: verdict.reason });
+          continue;
+        }
+        fresh.push(...unheld);
+      }
+      const authority = options.authority?.(tx);
+      const refused = new Set<string>();
+      for (const op of fresh.sort(compareOps)) {
+        const chain = `${op.org}\0${op.author}`;
+        const refuse = (reason: string) => {
+          result.rejected.push({ id: op.id, author: op.author, seq: op.seq, reason });
+          refused.add(chain);
+        };
+        if (refused.has(chain)) {
+          refuse('follows a refused op');
+          continue;
+        }
+        const denied = authority ? await authority.judge(op) : null;
+        if (denied) {
+          refuse(denied);
+          continue;
+        }
+        if (!opByOp) {
+          try {
+            await tx.query(INSERT_OP_SQL, opInsertParams(op, Date.now()));
+            await this.projections.apply(tx, op);
+          } catch {
+            throw new RetryOpByOp();
+          }
+        } else {
+          await tx.query('SAVEPOINT ingest_op');
+          try {
+            await tx.query(INSERT_OP_SQL, opInsertParams(op, Date.now()));
+            await this.projections.apply(tx, op);
+            await tx.query('RELEASE ingest_op');
+          } catch (err) {
+            await tx.query('ROLLBACK TO ingest_op');
+            await tx.query('RELEASE ingest_op');
+            refuse(err instanceof OpRejectedError ? err.reason : (err as Error).message);
+            continue;
+          }
+        }
+        authority?.applied(op);
+        result.applied.push(op);
+      }
+    });
+    return result;
   }
 
   /** Runs a read-modify-write under the write lock, for local-only tables. */

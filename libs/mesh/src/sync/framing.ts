@@ -25,6 +25,12 @@ const STREAM_ENDINGS = new Set([
   'StreamBufferError',
 ]);
 
+function varintLength(n: number): number {
+  let len = 1;
+  for (let v = n; v >= 0x80; v = Math.floor(v / 128)) len += 1;
+  return len;
+}
+
 export class FramedStream {
   private readonly lp;
 
@@ -54,8 +60,11 @@ export class FramedStream {
     }
   }
 
-  async write(message: SyncMessage, options: AbortOptions): Promise<void> {
-    await this.lp.write(encodeMessage(message), options);
+  /** Writes one frame; returns its size on the wire (before Noise and Yamux framing). */
+  async write(message: SyncMessage, options: AbortOptions): Promise<number> {
+    const bytes = encodeMessage(message);
+    await this.lp.write(bytes, options);
+    return bytes.byteLength + varintLength(bytes.byteLength);
   }
 
   /** Best-effort error reply, then a graceful close; never throws. */

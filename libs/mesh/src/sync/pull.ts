@@ -63,6 +63,7 @@ export async function pullOver(
       const bytes = await framed.read({
         signal: AbortSignal.any([deadline, AbortSignal.timeout(SYNC_TIMEOUTS.frameMs)]),
       });
+      state.bytesReceived += bytes.byteLength;
       let frame: ReturnType<typeof parseServerFrame>;
       try {
         frame = parseServerFrame(bytes);
@@ -82,7 +83,6 @@ export async function pullOver(
       }
       if (frame.t !== 'ops') fault('malformed', `unexpected ${frame.t} frame in a pull`);
       const ops: Op[] = [];
-      let bytesIn = 0;
       for (const [body, sig] of (frame as Extract<typeof frame, { t: 'ops' }>).ops) {
         let op: Op;
         try {
@@ -98,7 +98,6 @@ export async function pullOver(
         if (op.seq !== expected)
           fault('malformed', `op ${op.author}/${op.seq} out of order, expected ${expected}`);
         next.set(op.author, op.seq + 1);
-        bytesIn += body.byteLength + 64;
         if (blocked.has(op.author)) refused += 1;
         else ops.push(op);
       }
@@ -110,7 +109,6 @@ export async function pullOver(
       refused += outcome.rejected.length;
       batches += 1;
       state.opsReceived += outcome.applied;
-      state.bytesReceived += bytesIn;
       const forged = outcome.rejected.find((r) => isSenderFault(r.reason));
       if (forged) fault('forged', `op ${forged.id} refused: ${forged.reason}`);
       for (const r of outcome.rejected) blocked.add(r.author);

@@ -104,10 +104,9 @@ async function servePull(
         parseClientFrame(ack);
         credit += 1;
       }
-      await framed.write({ t: 'ops', ops: batch }, { signal: deadline });
+      state.bytesSent += await framed.write({ t: 'ops', ops: batch }, { signal: deadline });
       credit -= 1;
       state.opsSent += batch.length;
-      state.bytesSent += batchBytes;
       batch = [];
       batchBytes = 0;
     };
