@@ -3,7 +3,7 @@
  * against the member UI the gateway serves from apps/web/dist.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../support/gateway-harness.js';
@@ -35,20 +35,45 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/**
- * Builds the member UI when apps/web/dist is missing or older than its
- * sources (`npm test` builds it first; this covers running the file alone).
- */
-export function ensureWebBuilt(): void {
+function isFresh(): boolean {
   const index = join(WEB, 'dist', 'index.html');
   const sources = Math.max(newestMtime(join(WEB, 'src')), statSync(join(WEB, 'index.html')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  for (const args of [
-    [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build'],
-    ['scripts/check-size.mjs'],
-  ]) {
-    const run = spawnSync(process.execPath, args, { cwd: WEB, encoding: 'utf8', timeout: 240_000 });
-    if (run.status !== 0) throw new Error(`building the member UI failed:\n${run.stdout}\n${run.stderr}`);
+  return existsSync(index) && statSync(index).mtimeMs >= sources;
+}
+
+/**
+ * Builds the member UI when apps/web/dist is missing or older than its
+ * sources (`npm test` builds it first; this covers running a file alone).
+ * Test files run in parallel: a lock directory lets one build while the
+ * others wait for it.
+ */
+export async function ensureWebBuilt(): Promise<void> {
+  if (isFresh()) return;
+  const lock = join(REPO_ROOT, 'test-results', '.web-build.lock');
+  mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
+  const deadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline)
+        throw new Error(`waited too long for another test to build the UI (${lock})`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (isFresh()) return;
+    }
+  }
+  try {
+    if (isFresh()) return;
+    for (const args of [
+      [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build'],
+      ['scripts/check-size.mjs'],
+    ]) {
+      const run = spawnSync(process.execPath, args, { cwd: WEB, encoding: 'utf8', timeout: 240_000 });
+      if (run.status !== 0) throw new Error(`building the member UI failed:\n${run.stdout}\n${run.stderr}`);
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
   }
 }
 

@@ -43,7 +43,7 @@ async function logIn(page: Page, name = 'zawadi'): Promise<void> {
 describe('member web UI: security, routes, languages, keyboard', () => {
   beforeAll(async () => {
     requireChromium();
-    ensureWebBuilt();
+    await ensureWebBuilt();
     gateway = await startTestGateway();
     browser = await launchChromium();
     api = gateway.client();

@@ -47,7 +47,7 @@ const section = (page: Page, name: string) =>
 describe('member web UI in a real browser', () => {
   beforeAll(async () => {
     requireChromium();
-    ensureWebBuilt();
+    await ensureWebBuilt();
     gateway = await startTestGateway();
     browser = await launchChromium();
   }, 5 * MINUTES);
