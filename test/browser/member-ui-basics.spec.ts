@@ -25,8 +25,10 @@ let browser: Browser;
 let api: GraphQLClient;
 let orgId: string;
 const opened: Watched[] = [];
+let setupError: Error | undefined;
 
 async function open(options: Parameters<typeof openPage>[2] = {}): Promise<Watched> {
+  if (setupError) throw setupError;
   const watched = await openPage(browser, gateway.url, options);
   opened.push(watched);
   return watched;
@@ -42,37 +44,42 @@ async function logIn(page: Page, name = 'zawadi'): Promise<void> {
 
 describe('member web UI: security, routes, languages, keyboard', () => {
   beforeAll(async () => {
-    requireChromium();
-    await ensureWebBuilt();
-    gateway = await startTestGateway();
-    browser = await launchChromium();
-    api = gateway.client();
-    await api.signUp('zawadi');
-    const { createOrganization } = await api.gql<{ createOrganization: { id: string } }>(
-      'mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }',
-      { input: { name: 'Lakeside Co-op', slug: 'lakeside' } },
-    );
-    orgId = createOrganization.id;
-    await api.gql('mutation ($input: SaveWikiPageInput!) { saveWikiPage(input: $input) { path } }', {
-      input: {
-        orgId,
-        path: 'notes/hostile',
-        title: 'Hostile markdown',
-        content: [
-          '# Notes',
-          '',
-          '<script>alert("script tag")</script>',
-          '',
-          '<img src="x" onerror="alert(\'onerror\')">',
-          '',
-          '[click me](javascript:alert("link"))',
-          '',
-          '<iframe src="https://example.org"></iframe>',
-          '',
-          '![remote image](https://example.org/pixel.png)',
-        ].join('\n'),
-      },
-    });
+    // A setup failure (no Chromium, say) fails every test with its message, so it is counted as failures.
+    try {
+      requireChromium();
+      await ensureWebBuilt();
+      gateway = await startTestGateway();
+      browser = await launchChromium();
+      api = gateway.client();
+      await api.signUp('zawadi');
+      const { createOrganization } = await api.gql<{ createOrganization: { id: string } }>(
+        'mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }',
+        { input: { name: 'Lakeside Co-op', slug: 'lakeside' } },
+      );
+      orgId = createOrganization.id;
+      await api.gql('mutation ($input: SaveWikiPageInput!) { saveWikiPage(input: $input) { path } }', {
+        input: {
+          orgId,
+          path: 'notes/hostile',
+          title: 'Hostile markdown',
+          content: [
+            '# Notes',
+            '',
+            '<script>alert("script tag")</script>',
+            '',
+            '<img src="x" onerror="alert(\'onerror\')">',
+            '',
+            '[click me](javascript:alert("link"))',
+            '',
+            '<iframe src="https://example.org"></iframe>',
+            '',
+            '![remote image](https://example.org/pixel.png)',
+          ].join('\n'),
+        },
+      });
+    } catch (err) {
+      setupError = err as Error;
+    }
   }, 5 * MINUTES);
 
   afterAll(async () => {

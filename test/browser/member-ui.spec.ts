@@ -25,8 +25,10 @@ const MINUTES = 60_000;
 let gateway: TestGateway;
 let browser: Browser;
 const opened: Watched[] = [];
+let setupError: Error | undefined;
 
 async function open(options: Parameters<typeof openPage>[2] = {}): Promise<Watched> {
+  if (setupError) throw setupError;
   const watched = await openPage(browser, gateway.url, options);
   opened.push(watched);
   return watched;
@@ -46,10 +48,15 @@ const section = (page: Page, name: string) =>
 
 describe('member web UI in a real browser', () => {
   beforeAll(async () => {
-    requireChromium();
-    await ensureWebBuilt();
-    gateway = await startTestGateway();
-    browser = await launchChromium();
+    // A setup failure (no Chromium, say) fails every test with its message, so it is counted as failures.
+    try {
+      requireChromium();
+      await ensureWebBuilt();
+      gateway = await startTestGateway();
+      browser = await launchChromium();
+    } catch (err) {
+      setupError = err as Error;
+    }
   }, 5 * MINUTES);
 
   afterAll(async () => {
