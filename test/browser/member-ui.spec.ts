@@ -103,7 +103,7 @@ describe('member web UI in a real browser', () => {
           '# Pumps\n\nCheck the **filters** every week.\n\n- Grease the bearings monthly\n- Log the hours\n',
         );
       await a.getByRole('button', { name: 'Save page' }).click();
-      await a.getByText('Grease the bearings monthly').waitFor();
+      await a.locator('article .prose').getByText('Grease the bearings monthly').waitFor();
       await screenshots(a, 'wiki-page');
 
       // She invites Baraka as an editor.
@@ -158,9 +158,15 @@ describe('member web UI in a real browser', () => {
           .replace('# Pumps\n\n', '# Pumps\n\nCheck the **filters** every day; clean them every month.\n'),
       );
       await b.getByRole('button', { name: 'Save the resolved version' }).click();
-      await b.getByText('Check the filters every day; clean them every month.').waitFor();
+      await b
+        .locator('article .prose')
+        .getByText('Check the filters every day; clean them every month.')
+        .waitFor();
       // Amina, reading the page, gets the resolution live.
-      await a.getByText('Check the filters every day; clean them every month.').waitFor();
+      await a
+        .locator('article .prose')
+        .getByText('Check the filters every day; clean them every month.')
+        .waitFor();
       await a.getByText('Changed just now by Baraka Mwangi.').waitFor();
 
       // History and a diff between two versions.
@@ -185,8 +191,8 @@ describe('member web UI in a real browser', () => {
       await b.getByRole('link', { name: 'The new pump is in' }).click();
       await b.getByLabel('Add a comment').fill('Great work, thank you!');
       await b.getByRole('button', { name: 'Post comment' }).click();
-      await b.getByText('Great work, thank you!').waitFor();
-      await a.getByText('Great work, thank you!').waitFor(); // live on Amina's screen
+      await b.locator('.comment').getByText('Great work, thank you!').waitFor();
+      await a.locator('.comment').getByText('Great work, thank you!').waitFor(); // live on Amina's screen
       await screenshots(a, 'blog-post');
 
       // A decision: Amina proposes, both vote, Amina closes it and everyone sees the result.
