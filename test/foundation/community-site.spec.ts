@@ -117,7 +117,7 @@ describe('a community site on one gateway', () => {
     ).saveWikiPage;
     expect(edited.headRevisionIds).toEqual([edited.currentRevisionId]);
     const { wikiPageHistory } = await amina.gql(
-      '{ wikiPageHistory(orgId: "' + orgId + '", path: "guides/water-pump") { nodes { id parentIds } } }',
+      `{ wikiPageHistory(orgId: "${orgId}", path: "guides/water-pump") { nodes { id parentIds } } }`,
     );
     expect(wikiPageHistory.nodes.map((n: { id: string }) => n.id)).toEqual([
       edited.currentRevisionId,
