@@ -69,7 +69,13 @@ export async function ensureWebBuilt(): Promise<void> {
       [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build'],
       ['scripts/check-size.mjs'],
     ]) {
-      const run = spawnSync(process.execPath, args, { cwd: WEB, encoding: 'utf8', timeout: 240_000 });
+      // vitest sets NODE_ENV=test, which would give React's development build.
+      const run = spawnSync(process.execPath, args, {
+        cwd: WEB,
+        encoding: 'utf8',
+        timeout: 240_000,
+        env: { ...process.env, NODE_ENV: 'production' },
+      });
       if (run.status !== 0) throw new Error(`building the member UI failed:\n${run.stdout}\n${run.stderr}`);
     }
   } finally {
