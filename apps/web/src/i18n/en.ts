@@ -132,6 +132,13 @@ export const en = {
   'members.inviteUses': '{uses} of {max} used, as {role}, until {until}',
   'members.revoke': 'Revoke',
   'members.roleSaved': 'Role saved.',
+  'members.workflowRoles': 'Workflow roles',
+  'members.workflowRolesHint':
+    'Roles that workflows declare for themselves, such as treasurer, and “designer” for members who may design workflows.',
+  'members.noWorkflowRoles': 'No one holds a workflow role.',
+  'members.member': 'Member',
+  'members.workflowRole': 'Role',
+  'members.grant': 'Give role',
 
   'role.owner': 'owner',
   'role.admin': 'admin',

@@ -132,6 +132,13 @@ export const fr: Messages = {
   'members.inviteUses': '{uses} sur {max} utilisées, comme {role}, jusqu’au {until}',
   'members.revoke': 'Révoquer',
   'members.roleSaved': 'Rôle enregistré.',
+  'members.workflowRoles': 'Rôles des circuits',
+  'members.workflowRolesHint':
+    'Les rôles que les circuits déclarent pour eux-mêmes, comme trésorier, et « designer » pour les membres qui peuvent concevoir des circuits.',
+  'members.noWorkflowRoles': 'Personne n’a de rôle de circuit.',
+  'members.member': 'Membre',
+  'members.workflowRole': 'Rôle',
+  'members.grant': 'Donner le rôle',
 
   'role.owner': 'propriétaire',
   'role.admin': 'administrateur',

@@ -131,6 +131,13 @@ export const sw: Messages = {
   'members.inviteUses': 'Imetumika {uses} kati ya {max}, kama {role}, hadi {until}',
   'members.revoke': 'Batilisha',
   'members.roleSaved': 'Jukumu limehifadhiwa.',
+  'members.workflowRoles': 'Majukumu ya mitiririko',
+  'members.workflowRolesHint':
+    'Majukumu ambayo mitiririko hujitangazia, kama mweka hazina, na “designer” kwa wanachama wanaoweza kubuni mitiririko.',
+  'members.noWorkflowRoles': 'Hakuna mwenye jukumu la mtiririko.',
+  'members.member': 'Mwanachama',
+  'members.workflowRole': 'Jukumu',
+  'members.grant': 'Toa jukumu',
 
   'role.owner': 'mmiliki',
   'role.admin': 'msimamizi',

@@ -13,6 +13,7 @@ import { forgetMemberNames } from '../../session/accounts';
 import { useCapabilities } from '../../session/capabilities';
 import { hasRole, ORG_FIELDS, type Org, orgKey, useSession } from '../../session/session';
 import { RoleSelect, roleLabel } from './RoleSelect';
+import { WorkflowRoles } from './WorkflowRoles';
 
 const CREATE_ORG = `mutation CreateOrganization($input: CreateOrganizationInput!) {
   createOrganization(input: $input) { ${ORG_FIELDS} } }`;
@@ -367,6 +368,7 @@ export function MembersScreen({ org }: OrgScreenProps) {
   const { t } = useI18n();
   const session = useSession();
   const isAdmin = hasRole(org.myRole, 'admin');
+  const caps = useCapabilities();
   const members = useQuery<MembersData>(MEMBERS, { key: org.id });
   const setRole = useMutation<
     { setMemberRole: boolean },
@@ -426,6 +428,9 @@ export function MembersScreen({ org }: OrgScreenProps) {
         members.loading && <Loading />
       )}
       {isAdmin && <InvitesSection org={org} />}
+      {caps.has('workflowRoles') && members.data && (
+        <WorkflowRoles org={org} members={members.data.organization.members} isAdmin={isAdmin} />
+      )}
       <DepartmentsSection
         org={org}
         departments={members.data?.organization.departments ?? []}
