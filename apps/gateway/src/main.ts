@@ -6,6 +6,8 @@
  *   gatehouse rebuild   rebuild every projection from the op log
  *   gatehouse backup    write a consistent copy of the database to <data>/backups/
  *   gatehouse schema    print the GraphQL schema (SDL)
+ *   gatehouse invite    invite another gateway to an organisation (prints a code)
+ *   gatehouse join      join this gateway to an organisation with such a code
  */
 import { runCommand } from './cli/commands.js';
 

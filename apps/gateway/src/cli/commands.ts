@@ -6,6 +6,7 @@ import { printSchema } from 'graphql';
 import { pino } from 'pino';
 import { ConfigError, type GatewayConfig, loadConfig } from '../config/gateway-config.js';
 import { startGateway } from '../gateway.js';
+import { runMeshCommand } from '../mesh/mesh-cli.js';
 import { OpLogService } from '../oplog/oplog.service.js';
 
 function configOrExit(): GatewayConfig {
@@ -75,8 +76,13 @@ export async function runCommand(args: string[]): Promise<number | undefined> {
       }
       return 0;
     }
+    case 'invite':
+    case 'join':
+      return runMeshCommand(command, args.slice(1), configOrExit());
     default:
-      console.error(`gatehouse: unknown command ${command}; try start, status, rebuild, backup or schema`);
+      console.error(
+        `gatehouse: unknown command ${command}; try start, status, rebuild, backup, schema, invite or join`,
+      );
       return 2;
   }
 }

@@ -11,6 +11,9 @@ import { decodeInviteCode, encodeInviteCode, InvalidInviteCodeError } from './ad
 import { MeshNodeService } from './node/mesh-node.service.js';
 import { type AdmittedGatewayRow, MeshDirectory } from './store/mesh-directory.js';
 
+/** How long joinOrganization waits for the first pull before answering (large logs keep coming after). */
+const JOIN_WAIT_MS = 20_000;
+
 /** Inviting, joining and revoking gateways, and what the mesh looks like from here. */
 @Injectable()
 export class MeshService {
@@ -79,8 +82,13 @@ export class MeshService {
     }
     await this.directory.recordJoin(code.org, code.peer, code.addrs);
     await this.node.keep(code.peer, code.addrs);
-    await sync.requestPull(code.peer, code.org);
-    return { orgId: code.org, viaPeerId: code.peer, ops: await this.oplog.opCount(code.org) };
+    // Answer once the first pull is done, or after a while with what arrived so far (it goes on).
+    const pulled = sync.requestPull(code.peer, code.org).then(() => true);
+    const complete = await Promise.race([
+      pulled,
+      new Promise<false>((r) => setTimeout(() => r(false), JOIN_WAIT_MS)),
+    ]);
+    return { orgId: code.org, viaPeerId: code.peer, ops: await this.oplog.opCount(code.org), complete };
   }
 
   async revokeGateway(viewer: Viewer | null, orgId: string, peerId: string): Promise<void> {

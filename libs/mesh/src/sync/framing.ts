@@ -31,6 +31,11 @@ function varintLength(n: number): number {
   return len;
 }
 
+/** Whether an error means the stream went away under us (reset, closed, aborted), not a protocol fault. */
+export function isStreamEnded(err: unknown): boolean {
+  return err instanceof StreamEndedError || (err instanceof Error && STREAM_ENDINGS.has(err.name));
+}
+
 export class FramedStream {
   private readonly lp;
 

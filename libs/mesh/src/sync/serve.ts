@@ -6,7 +6,7 @@
 import type { Logger, Stream } from '@libp2p/interface';
 import type { VersionVector } from '../oplog/version-vector.js';
 import { MAX_SERVED_PULLS_PER_PEER, SYNC_LIMITS, SYNC_TIMEOUTS } from './constants.js';
-import { FramedStream, StreamEndedError } from './framing.js';
+import { FramedStream, isStreamEnded } from './framing.js';
 import {
   parseClientFrame,
   parseRequest,
@@ -64,8 +64,9 @@ async function refuse(ctx: ServeContext, framed: FramedStream, peer: string, err
     await framed.fail(err.code, err.message);
     return;
   }
-  if (err instanceof StreamEndedError) {
-    framed.stream.abort(err);
+  if (isStreamEnded(err)) {
+    // The client went away (link cut, pull abandoned): nothing to answer.
+    framed.stream.abort(err as Error);
     return;
   }
   ctx.log.error('serving %s failed: %e', peer, err);

@@ -37,8 +37,13 @@ export class JoinedOrganization {
   @Field({ description: 'The inviting gateway, which admitted this one' })
   viaPeerId!: string;
 
-  @Field(() => Int, { description: 'Ops of the organisation held after the first pull' })
+  @Field(() => Int, { description: 'Ops of the organisation held when this answer was sent' })
   ops!: number;
+
+  @Field({
+    description: 'Whether the first pull had finished; if not, it goes on in the background (see syncStates)',
+  })
+  complete!: boolean;
 }
 
 @ObjectType({ description: 'A gateway admitted to (or revoked from) an organisation' })
