@@ -53,6 +53,9 @@ describe('bad input', () => {
     expect(['GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST']).toContain(
       badVariables.errors?.[0].extensions?.code,
     );
+    const viaGet = await fetch(`${gw.url}/graphql?query=${encodeURIComponent('mutation { logOut }')}`);
+    expect(viaGet.status).toBe(405);
+    expect(await codeOf(viaGet)).toBe('METHOD_NOT_ALLOWED');
     const notJson = await post('{"query": ', {
       'content-type': 'application/json',
       'x-csrf-token': owner.csrfToken!,

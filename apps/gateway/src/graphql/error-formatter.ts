@@ -68,6 +68,9 @@ export function formatError(error: unknown, onInternal: (err: unknown) => void):
     return { message: error.message, path, extensions: { code } };
   }
   const message = (cause as Error)?.message ?? String(cause);
+  if ((cause as { code?: string })?.code === 'MER_ERR_METHOD_NOT_ALLOWED') {
+    return { message: 'mutations must be sent with POST', path, extensions: { code: 'METHOD_NOT_ALLOWED' } };
+  }
   if ((cause as { code?: string })?.code === 'MER_ERR_GQL_QUERY_DEPTH') {
     return { message: message.replace(/`/g, ''), path, extensions: { code: 'QUERY_TOO_DEEP' } };
   }
@@ -88,6 +91,7 @@ export function formatError(error: unknown, onInternal: (err: unknown) => void):
 export function statusFor(errors: readonly FormattedError[], hasData: boolean): number {
   if (hasData) return 200;
   if (errors.some((e) => e.extensions.code === 'PAYLOAD_TOO_LARGE')) return 413;
+  if (errors.some((e) => e.extensions.code === 'METHOD_NOT_ALLOWED')) return 405;
   const codes = new Set(errors.map((e) => e.extensions.code));
   const requestFaults = [
     'GRAPHQL_PARSE_FAILED',

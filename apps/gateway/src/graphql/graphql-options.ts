@@ -48,10 +48,11 @@ export function graphqlOptions(
     errorFormatter: (execution) => {
       // Mercurius reports a document's parse and validation errors inside one wrapper error.
       const flat = execution.errors.flatMap((e) => {
-        const inner =
-          (e as { errors?: unknown[] }).errors ??
-          (e.originalError as { errors?: unknown[] } | undefined)?.errors;
-        return Array.isArray(inner) && inner.length ? inner : [e];
+        const wrapper = (e.originalError ?? e) as { code?: string; errors?: unknown[] };
+        const inner = (e as { errors?: unknown[] }).errors ?? wrapper.errors;
+        return wrapper.code === 'MER_ERR_GQL_VALIDATION' && Array.isArray(inner) && inner.length
+          ? inner
+          : [e];
       });
       const errors = flat.map((e) =>
         formatError(e, (err) => log.error({ err }, 'unexpected error while answering a GraphQL request')),
