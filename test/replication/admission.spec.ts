@@ -55,6 +55,31 @@ describe('gateway admission', () => {
     expect(row.author).toBe(a.peerId);
   });
 
+  it('shows sync state and lag per organisation and peer over GraphQL and /metrics', async () => {
+    const [a, b] = gws;
+    await converged([a, b], orgId);
+    await syncOf(b).pull(a.peerId, orgId);
+    const { syncStates } = await b.operator.gql(
+      'query ($o: ID) { syncStates(orgId: $o) { orgId peerId status behind lagSeconds lastSuccessAt opsReceived } }',
+      { o: orgId },
+    );
+    expect(syncStates).toContainEqual(
+      expect.objectContaining({
+        orgId,
+        peerId: a.peerId,
+        status: 'idle',
+        behind: 0,
+        lagSeconds: expect.any(Number),
+      }),
+    );
+    const metrics = await (await fetch(`${b.url}/metrics`)).text();
+    expect(metrics).toContain(`gatehouse_sync_behind_ops{org="${orgId}",peer="${a.peerId}"} 0`);
+    expect(metrics).toMatch(
+      new RegExp(`gatehouse_sync_last_success_timestamp_seconds\\{org="${orgId}",peer="${a.peerId}"\\} \\d`),
+    );
+    expect(metrics).toMatch(/gatehouse_mesh_peers [1-9]/);
+  });
+
   it('lets a member log in on every gateway that hosts one of their organisations', async () => {
     const [, b] = gws;
     // The organisation's owner signed up on gateway a; the account came to b in the log.
