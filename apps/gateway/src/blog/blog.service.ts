@@ -61,7 +61,7 @@ export class BlogService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.oplog.committed.subscribe(async (ops) => {
+    this.live.follow(this.oplog.committed, async (ops) => {
       const touched = new Map<string, string>();
       for (const op of ops) {
         if (!op.kind.startsWith('blog.')) continue;

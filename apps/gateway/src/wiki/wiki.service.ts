@@ -56,7 +56,7 @@ export class WikiService implements OnModuleInit {
 
   onModuleInit(): void {
     // Local and replicated edits alike reach subscribers once committed.
-    this.oplog.committed.subscribe(async (ops) => {
+    this.live.follow(this.oplog.committed, async (ops) => {
       const touched = new Map<string, { orgId: string; path: string }>();
       for (const op of ops) {
         if (op.kind !== 'wiki.revision') continue;
