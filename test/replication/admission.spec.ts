@@ -88,6 +88,14 @@ describe('gateway admission', () => {
     const { organizations } = await onB.gql('{ organizations { id } }');
     expect(organizations.map((o: { id: string }) => o.id)).toContain(orgId);
     expect(id).toBeTruthy();
+    // Any member sees the connections and the organisation's last sync, for the status bar.
+    const { connectivity } = await onB.gql(
+      'query ($o: ID) { connectivity(orgId: $o) { region running peersConnected orgLastSyncedAt } }',
+      { o: orgId },
+    );
+    expect(connectivity).toMatchObject({ region: 'default', running: true });
+    expect(connectivity.peersConnected).toBeGreaterThanOrEqual(1);
+    expect(Date.parse(connectivity.orgLastSyncedAt)).toBeGreaterThan(0);
   });
 
   it('takes an invite code once only (a retry by the same gateway is answered again)', async () => {

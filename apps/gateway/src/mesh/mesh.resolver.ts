@@ -3,6 +3,7 @@ import type { RequestContext } from '../auth/viewer.js';
 import { hlcToDate } from '../common/hlc-time.js';
 import {
   AdmittedGateway,
+  Connectivity,
   GatewayAdmissionStatus,
   GatewayInvite,
   InviteGatewayInput,
@@ -82,6 +83,16 @@ export class MeshResolver {
       opsReceived: s.opsReceived,
       opsSent: s.opsSent,
     }));
+  }
+
+  @Query(() => Connectivity, {
+    description: "This gateway's connections and an organisation's last sync (any member)",
+  })
+  connectivity(
+    @Args('orgId', { type: () => ID, nullable: true }) orgId: string | null,
+    @Context() ctx: RequestContext,
+  ): Promise<Connectivity> {
+    return this.mesh.connectivity(ctx.viewer, orgId);
   }
 
   @Query(() => MeshStatus, {

@@ -130,6 +130,22 @@ export class MeshService {
     return this.node.sync.syncStates();
   }
 
+  /** For every logged-in member: region, live connections, and the organisation's last sync. */
+  async connectivity(viewer: Viewer | null, orgId: string | null) {
+    if (!viewer) throw unauthenticated();
+    const root = orgId ? (await this.access.require(viewer, orgId, 'viewer')).org.root_id : null;
+    const connections = this.node.libp2p?.getConnections() ?? [];
+    const synced = root && this.node.running ? this.node.sync.syncStates({ org: root }) : [];
+    const last = Math.max(0, ...synced.map((s) => s.lastSuccessAt ?? 0));
+    return {
+      region: this.config.region,
+      running: this.node.running,
+      peersConnected: new Set(connections.map((c) => c.remotePeer.toString())).size,
+      relayedConnections: connections.filter((c) => c.remoteAddr.toString().includes('/p2p-circuit')).length,
+      orgLastSyncedAt: last ? new Date(last) : null,
+    };
+  }
+
   status(viewer: Viewer | null) {
     this.requireOperator(viewer);
     const libp2p = this.node.libp2p;

@@ -33,6 +33,25 @@ describe('status bar summary', () => {
     expect(status.region).toEqual({ name: 'lake', running: true, peers: 2, relayed: 2 });
   });
 
+  it('gives every member the region and the organisation’s last sync from connectivity', () => {
+    const status = summarise(
+      {
+        admittedGateways: [],
+        connectivity: {
+          region: 'lake',
+          running: true,
+          peersConnected: 3,
+          relayedConnections: 1,
+          orgLastSyncedAt: '2026-02-01T08:00:00.000Z',
+        },
+      },
+      false,
+    );
+    expect(status.region).toEqual({ name: 'lake', running: true, peers: 3, relayed: 1 });
+    expect(status.lastSyncedAt).toBe('2026-02-01T08:00:00.000Z');
+    expect(status.seesSync).toBe(true);
+  });
+
   it('shows members no sync time they may not read', () => {
     const status = summarise({ admittedGateways: [] }, false);
     expect(status.hosts).toEqual({ total: 0, connected: 0 });

@@ -4,7 +4,8 @@
  * their role, so the status is assembled from what the API offers them:
  *
  * - everyone: which other gateways host the current organisation, and
- *   whether this gateway is connected to them now (admittedGateways);
+ *   whether this gateway is connected to them now (admittedGateways); the
+ *   region, live connections and the organisation's last sync (connectivity);
  * - the organisation's admins: when it last synced with each (syncStates);
  * - the gateway operator: its region and live connections (meshStatus).
  *
@@ -30,8 +31,9 @@ export interface MeshStatus {
 
 const POLL_MS = 30_000;
 
-const QUERY = `query MeshStatusBar($orgId: ID!, $withOrg: Boolean!, $operator: Boolean!, $admin: Boolean!) {
+const QUERY = `query MeshStatusBar($orgId: ID!, $connOrg: ID, $withOrg: Boolean!, $operator: Boolean!, $admin: Boolean!, $member: Boolean!) {
   admittedGateways(orgId: $orgId) @include(if: $withOrg) { peerId connected isThisGateway status }
+  connectivity(orgId: $connOrg) @include(if: $member) { region running peersConnected relayedConnections orgLastSyncedAt }
   syncStates(orgId: $orgId) @include(if: $admin) { peerId lastSuccessAt }
   meshStatus @include(if: $operator) { region running connections { peerId relayed } }
 }`;
@@ -40,15 +42,26 @@ interface Answer {
   admittedGateways?: { peerId: string; connected: boolean; isThisGateway: boolean; status: string }[];
   syncStates?: { peerId: string; lastSuccessAt: string | null }[];
   meshStatus?: { region: string; running: boolean; connections: { peerId: string; relayed: boolean }[] };
+  connectivity?: {
+    region: string;
+    running: boolean;
+    peersConnected: number;
+    relayedConnections: number;
+    orgLastSyncedAt: string | null;
+  };
 }
 
-export function summarise(answer: Answer, seesSync: boolean): MeshStatus {
+export function summarise(answer: Answer, admin: boolean): MeshStatus {
   const others = (answer.admittedGateways ?? []).filter((g) => !g.isThisGateway && g.status === 'admitted');
   const synced = (answer.syncStates ?? [])
     .map((s) => s.lastSuccessAt)
     .filter((t): t is string => !!t)
     .sort();
   const mesh = answer.meshStatus;
+  const conn = answer.connectivity;
+  if (conn?.orgLastSyncedAt) synced.push(conn.orgLastSyncedAt);
+  synced.sort();
+  const seesSync = admin || !!conn;
   return {
     kind: 'ok',
     seesSync,
@@ -63,7 +76,14 @@ export function summarise(answer: Answer, seesSync: boolean): MeshStatus {
           peers: new Set(mesh.connections.map((c) => c.peerId)).size,
           relayed: mesh.connections.filter((c) => c.relayed).length,
         }
-      : undefined,
+      : conn
+        ? {
+            name: conn.region,
+            running: conn.running,
+            peers: conn.peersConnected,
+            relayed: conn.relayedConnections,
+          }
+        : undefined,
   };
 }
 
@@ -71,7 +91,8 @@ export function useMeshStatus(org: Org | undefined): MeshStatus {
   const caps = useCapabilities();
   const { me } = useSession();
   const [status, setStatus] = useState<MeshStatus>({ kind: 'loading', seesSync: false });
-  const supported = caps.has('admittedGateways') || caps.has('meshStatus');
+  const supported = caps.has('admittedGateways') || caps.has('meshStatus') || caps.has('connectivity');
+  const member = !!me && caps.has('connectivity');
   const orgId = org?.rootId ?? null;
   const operator = !!me?.isOperator && caps.has('meshStatus');
   const admin = !!orgId && (operator || hasRole(org?.myRole, 'admin')) && caps.has('syncStates');
@@ -88,8 +109,10 @@ export function useMeshStatus(org: Org | undefined): MeshStatus {
         const data = await gql<Answer>(QUERY, {
           orgId: orgId ?? '',
           withOrg: !!orgId && caps.has('admittedGateways'),
+          connOrg: orgId,
           operator,
           admin,
+          member,
         });
         if (live) setStatus(summarise(data, admin));
       } catch {
@@ -102,7 +125,7 @@ export function useMeshStatus(org: Org | undefined): MeshStatus {
       live = false;
       window.clearInterval(timer);
     };
-  }, [caps, supported, orgId, operator, admin]);
+  }, [caps, supported, orgId, operator, admin, member]);
 
   return status;
 }

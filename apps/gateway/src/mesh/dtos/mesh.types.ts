@@ -148,6 +148,27 @@ export class MeshStatus {
   banned!: BannedPeer[];
 }
 
+@ObjectType({ description: "What any member may know of this gateway's connections, for a status bar" })
+export class Connectivity {
+  @Field()
+  region!: string;
+
+  @Field({ description: 'Whether the libp2p node is running' })
+  running!: boolean;
+
+  @Field(() => Int, { description: 'Gateways connected now' })
+  peersConnected!: number;
+
+  @Field(() => Int, { description: 'Connections that go through a relay' })
+  relayedConnections!: number;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the organisation asked about last completed a sync with any gateway (null: never)',
+  })
+  orgLastSyncedAt!: Date | null;
+}
+
 @InputType()
 export class InviteGatewayInput {
   @Field(() => ID)
