@@ -139,7 +139,8 @@ export function runReplicationSuite(name: string, setup: SuiteSetup): void {
       const [a, b] = net.peers;
       hostAll(net);
       a.store.write(ORG, 2000);
-      b.store.ingestDelayMs = 5;
+      // Slow enough that the link drops mid-transfer even when the machine is busy.
+      b.store.ingestDelayMs = 30;
       await net.connect(0, 1);
       await eventually(() => b.store.opCount(ORG) >= 300, 20_000, 'part of the transfer');
       await net.disconnect(0, 1);
