@@ -49,17 +49,21 @@ export async function inProcessSetup(options: SuiteOptions): Promise<SuiteNetwor
 export async function tcpSetup(options: SuiteOptions): Promise<SuiteNetwork> {
   const nodes: GatewayNode<{ sync: SyncService }>[] = [];
   const peers: SuitePeer[] = [];
+  // Peers a node must not reach while the test holds their link down: libp2p would
+  // otherwise redial kept-alive peers at once, and a "dropped" link would heal by itself.
+  const cut: Set<string>[] = [];
   for (let i = 0; i < options.peers; i++) {
     const identity = await generateIdentity();
     const store = new MemoryOpStore(identity);
     const scores = new PeerScores();
+    cut.push(new Set());
     const node = await createGatewayNode({
       privateKey: identity.privateKey,
       listen: ['/ip4/127.0.0.1/tcp/0'],
       mdns: false,
       dht: false,
       relay: 'off',
-      gate: scores,
+      gate: { isBanned: (peer: string) => scores.isBanned(peer) || cut[i].has(peer) },
       services: { sync: sync({ store, scores, batchOps: options.batchOps, ...SERVICE_DEFAULTS }) },
     });
     nodes.push(node);
@@ -68,6 +72,8 @@ export async function tcpSetup(options: SuiteOptions): Promise<SuiteNetwork> {
   return {
     peers,
     connect: async (a, b) => {
+      cut[a].delete(peers[b].id);
+      cut[b].delete(peers[a].id);
       await nodes[a].dial(nodes[b].getMultiaddrs(), { signal: AbortSignal.timeout(5000) });
       // dial() resolves on the dialling side first; wait until both sync services see the peer.
       await eventually(
@@ -79,6 +85,8 @@ export async function tcpSetup(options: SuiteOptions): Promise<SuiteNetwork> {
       );
     },
     disconnect: async (a, b) => {
+      cut[a].add(peers[b].id);
+      cut[b].add(peers[a].id);
       await nodes[a].hangUp(nodes[b].peerId);
     },
     rawStream: (from, to) =>
