@@ -1,5 +1,6 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsBoolean, IsString, MaxLength, MinLength } from 'class-validator';
+import { IdField } from '../../graphql/id-field.decorator.js';
 import { ConnectionOf } from '../../graphql/pagination.js';
 import { MAX_COMMENT, MAX_POST, type PostStatus } from '../blog.projection.js';
 
@@ -76,9 +77,7 @@ export const BlogPostConnection = ConnectionOf(BlogPost, 'BlogPost');
 
 @InputType()
 export class CreateBlogPostInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
   @Field()
@@ -99,14 +98,10 @@ export class CreateBlogPostInput {
 
 @InputType()
 export class EditBlogPostInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   postId!: string;
 
   @Field()
@@ -128,14 +123,10 @@ export class EditBlogPostInput {
 
 @InputType()
 export class AddCommentInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   postId!: string;
 
   @Field()

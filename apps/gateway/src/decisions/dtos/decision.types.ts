@@ -11,6 +11,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { IdField } from '../../graphql/id-field.decorator.js';
 import { ConnectionOf } from '../../graphql/pagination.js';
 import { VOTING_METHODS, type VotingMethod } from '../tally.util.js';
 
@@ -151,9 +152,7 @@ export const DecisionConnection = ConnectionOf(Decision, 'Decision');
 
 @InputType()
 export class CreateDecisionInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
   @Field()
@@ -199,14 +198,10 @@ export class CreateDecisionInput {
 
 @InputType()
 export class CastVoteInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   decisionId!: string;
 
   @Field(() => [ID], { description: 'Option ids: one (majority, consent) or any number (approval)' })

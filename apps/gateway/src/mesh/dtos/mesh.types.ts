@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IdField } from '../../graphql/id-field.decorator.js';
 
 export enum GatewayAdmissionStatus {
   admitted = 'admitted',
@@ -171,9 +172,7 @@ export class Connectivity {
 
 @InputType()
 export class InviteGatewayInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
   @Field(() => Int, { defaultValue: 72 })
@@ -185,9 +184,7 @@ export class InviteGatewayInput {
 
 @InputType()
 export class RevokeGatewayInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
   @Field()

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Account } from '../../auth/dtos/auth.types.js';
+import { IdField } from '../../graphql/id-field.decorator.js';
 import { ROLES, type Role } from '../roles.js';
 
 export enum OrgRole {
@@ -117,9 +118,7 @@ export class UpdateOrganizationInput {
 
 @InputType()
 export class CreateInviteInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
   @Field(() => OrgRole, { defaultValue: OrgRole.member })

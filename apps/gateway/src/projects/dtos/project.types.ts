@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IdField } from '../../graphql/id-field.decorator.js';
 import { ConnectionOf } from '../../graphql/pagination.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -110,9 +111,7 @@ export const ProjectConnection = ConnectionOf(Project, 'Project');
 
 @InputType()
 export class CreateProjectInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
   @Field()
@@ -129,14 +128,10 @@ export class CreateProjectInput {
 
 @InputType()
 export class UpdateProjectInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   projectId!: string;
 
   @Field({ nullable: true })
@@ -155,14 +150,10 @@ export class UpdateProjectInput {
 
 @InputType()
 export class CreateMilestoneInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   projectId!: string;
 
   @Field()
@@ -179,14 +170,10 @@ export class CreateMilestoneInput {
 
 @InputType()
 export class UpdateMilestoneInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   milestoneId!: string;
 
   @Field({ nullable: true })
@@ -239,14 +226,10 @@ class TaskFieldsInput {
 
 @InputType()
 export class CreateTaskInput extends TaskFieldsInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   projectId!: string;
 
   @Field()
@@ -258,14 +241,10 @@ export class CreateTaskInput extends TaskFieldsInput {
 
 @InputType()
 export class UpdateTaskInput extends TaskFieldsInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   taskId!: string;
 
   @Field({ nullable: true })
@@ -278,14 +257,10 @@ export class UpdateTaskInput extends TaskFieldsInput {
 
 @InputType()
 export class MoveTaskInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   taskId!: string;
 
   @Field({ description: 'The status to move to, e.g. "doing"' })

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IdField } from '../../graphql/id-field.decorator.js';
 import { ConnectionOf } from '../../graphql/pagination.js';
 import { MAX_CONTENT } from '../wiki.projection.js';
 
@@ -48,9 +49,7 @@ export const WikiPageConnection = ConnectionOf(WikiPage, 'WikiPage');
 
 @InputType()
 export class SaveWikiPageInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
   @Field()
@@ -80,14 +79,10 @@ export class SaveWikiPageInput {
 
 @InputType()
 export class ResolveConflictInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   conflictId!: string;
 
   @Field()

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, registerEnumType } from '@nestjs/graphql';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IdField } from '../../graphql/id-field.decorator.js';
 
 export enum EditConflictWorkflowState {
   open = 'open',
@@ -13,14 +14,10 @@ registerEnumType(EditConflictWorkflowState, {
 
 @InputType()
 export class AssignEditConflictInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   conflictId!: string;
 
   @Field(() => ID, { nullable: true, description: 'An editor (or admin, owner); null unassigns' })
@@ -32,14 +29,10 @@ export class AssignEditConflictInput {
 
 @InputType()
 export class EditConflictTextInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   conflictId!: string;
 
   @Field()

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IdField } from '../../graphql/id-field.decorator.js';
 import { ConnectionOf } from '../../graphql/pagination.js';
 import { JSONValue } from './json.scalar.js';
 
@@ -124,14 +125,10 @@ export class WorkflowTransitionConflict {
 
 @InputType()
 export class StartWorkflowItemInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   workflowId!: string;
 
   @Field()
@@ -147,14 +144,10 @@ export class StartWorkflowItemInput {
 
 @InputType()
 export class TakeWorkflowTransitionInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   itemId!: string;
 
   @Field()
@@ -180,14 +173,10 @@ export class TakeWorkflowTransitionInput {
 
 @InputType()
 export class AssignWorkflowItemInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   itemId!: string;
 
   @Field(() => ID, { nullable: true, description: 'null unassigns' })
@@ -199,14 +188,10 @@ export class AssignWorkflowItemInput {
 
 @InputType()
 export class CommentOnWorkflowItemInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   itemId!: string;
 
   @Field()

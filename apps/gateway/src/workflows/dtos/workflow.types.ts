@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IdField } from '../../graphql/id-field.decorator.js';
 import { ConnectionOf } from '../../graphql/pagination.js';
 import { JSONValue } from './json.scalar.js';
 
@@ -114,9 +115,7 @@ export class WorkflowRoleGrant {
 
 @InputType()
 export class DefineWorkflowInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
   @Field(() => JSONValue, {
@@ -135,22 +134,16 @@ export class DefineWorkflowInput {
 
 @InputType()
 export class PublishWorkflowVersionInput extends DefineWorkflowInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   workflowId!: string;
 }
 
 @InputType()
 export class WorkflowRoleInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   orgId!: string;
 
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @IdField()
   accountId!: string;
 
   @Field({ description: 'A custom role such as "treasurer"; "designer" may define workflows' })
