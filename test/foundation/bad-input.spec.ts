@@ -97,6 +97,18 @@ describe('bad input', () => {
     );
     expect(tooCostly.status).toBe(400);
     expect(tooCostly.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    // The same document costs what its variables ask for, each time (costs are cached per page size).
+    const byVariable =
+      'query ($o: ID!, $n: Int, $c: Boolean!) { blogPosts(orgId: $o, first: $n) { nodes { id comments @include(if: $c) { id content html } } } }';
+    for (const [n, c, code] of [
+      [1, true, undefined],
+      [100, true, 'QUERY_TOO_COMPLEX'],
+      [100, false, undefined],
+      [1, true, undefined],
+    ] as const) {
+      const answer = await owner.request(byVariable, { o: orgId, n, c });
+      expect(answer.errors?.[0].extensions?.code).toBe(code);
+    }
     const tooManyPerPage = await owner.request(
       'query ($o: ID!) { wikiPages(orgId: $o, first: 1000) { nodes { path } } }',
       {
@@ -202,5 +214,33 @@ describe('bad input', () => {
     );
     expect(weak.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(weak.errors?.[0].extensions?.fields?.map((f) => f.field)).toContain('password');
+  });
+
+  it('rate-limits password changes per account and sign-ups per device, creating nothing once limited', async () => {
+    const member = new GraphQLClient(gw.url);
+    await member.signUp('pw-guesser');
+    const change =
+      'mutation ($o: String!) { changePassword(oldPassword: $o, newPassword: "another long one") }';
+    const changes: (string | undefined)[] = [];
+    for (let i = 0; i < 9; i++) changes.push(await member.failure(change, { o: `guess ${i}` }));
+    expect(changes.slice(0, 8)).toEqual(Array(8).fill('UNAUTHENTICATED'));
+    expect(changes.at(-1)).toBe('RATE_LIMITED');
+    // Even the right old password waits now.
+    expect(await member.failure(change, { o: 'a long password' })).toBe('RATE_LIMITED');
+
+    const accounts = async () =>
+      ((await gw.gateway.dataSource.query('SELECT count(*) AS n FROM account')) as { n: number }[])[0].n;
+    const signUp =
+      'mutation ($n: String!) { signUp(input: { name: $n, password: "a long password" }) { csrfToken } }';
+    let limited = -1;
+    for (let i = 0; i < 32 && limited < 0; i++) {
+      const answer = await new GraphQLClient(gw.url).request(signUp, { n: `flood-${i}` });
+      if (answer.errors?.[0].extensions?.code === 'RATE_LIMITED') limited = i;
+      else expect(answer.errors).toBeUndefined();
+    }
+    expect(limited).toBeGreaterThan(0);
+    const before = await accounts();
+    expect(await new GraphQLClient(gw.url).failure(signUp, { n: 'one-more' })).toBe('RATE_LIMITED');
+    expect(await accounts()).toBe(before);
   });
 });

@@ -80,7 +80,17 @@ describe('live updates and operations endpoints', () => {
     const health = (await (await fetch(`${gw.url}/healthz`)).json()) as { status: string; peerId: string };
     expect(health.status).toBe('ok');
     expect(health.peerId).toBe(gw.gateway.identity.peerId);
+    // One query that runs, one refused before execution (a syntax error), one that runs into an error.
+    await owner.gql('{ organizations { id } }');
+    await expect(owner.gql('{ organizations {')).rejects.toThrow();
+    await expect(owner.gql('query { organization(key: "nowhere") { id } }')).rejects.toThrow();
     const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toMatch(/gatehouse_graphql_operations_total\{type="query",outcome="ok"\} [1-9]/);
+    expect(metrics).toMatch(/gatehouse_graphql_operations_total\{type="mutation",outcome="ok"\} [1-9]/);
+    expect(metrics).toMatch(/gatehouse_graphql_operations_total\{type="query",outcome="error"\} [1-9]/);
+    expect(metrics).toMatch(/gatehouse_graphql_operations_total\{type="unknown",outcome="refused"\} [1-9]/);
+    expect(metrics).toMatch(/gatehouse_graphql_operation_duration_seconds_count\{type="query"\} [1-9]/);
+    expect(metrics).toMatch(/gatehouse_graphql_errors_total\{code="GRAPHQL_PARSE_FAILED"\} [1-9]/);
     expect(metrics).toMatch(/gatehouse_oplog_ops_appended_total\{origin="local"\} [1-9]/);
     expect(metrics).toMatch(/gatehouse_http_requests_total\{method="POST",route="\/graphql",status="200"\}/);
     expect(metrics).toMatch(/gatehouse_db_size_bytes\{file="db"\} [1-9]/);

@@ -50,7 +50,7 @@ export class AuthResolver {
     description: 'Creates an account and logs it in. The first account is the operator.',
   })
   async signUp(@Args('input') input: SignUpInput, @Context() ctx: RequestContext): Promise<AuthPayload> {
-    return this.started(ctx, await this.auth.signUp(input));
+    return this.started(ctx, await this.auth.signUp(input, ctx.ip));
   }
 
   @Public()

@@ -24,6 +24,14 @@ export interface NewSession {
   maxAgeSeconds: number;
 }
 
+async function throttle(limiter: RateLimiterMemory, key: string, message: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch {
+    throw new GatehouseError('RATE_LIMITED', message);
+  }
+}
+
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,31}$/;
 
 /** Sign-up, log-in and browser sessions. Sessions are local to this gateway. */
@@ -32,6 +40,10 @@ export class AuthService {
   // Per name+address and per address: slows guessing without locking out a village behind one NAT.
   private readonly perName = new RateLimiterMemory({ points: 8, duration: 15 * 60 });
   private readonly perAddress = new RateLimiterMemory({ points: 60, duration: 15 * 60 });
+  // Each sign-up costs an scrypt hash: bound what one device can make the box compute.
+  private readonly signUpsPerAddress = new RateLimiterMemory({ points: 30, duration: 10 * 60 });
+  // Changing a password checks the old one: a stolen session must not become a guessing oracle.
+  private readonly passwordChecksPerAccount = new RateLimiterMemory({ points: 8, duration: 15 * 60 });
 
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
@@ -40,7 +52,11 @@ export class AuthService {
     private readonly accounts: AccountsService,
   ) {}
 
-  async signUp(input: { name: string; password: string; displayName?: string }): Promise<NewSession> {
+  async signUp(
+    input: { name: string; password: string; displayName?: string },
+    address: string,
+  ): Promise<NewSession> {
+    await throttle(this.signUpsPerAddress, address, 'too many sign-ups from this device; wait a few minutes');
     const name = input.name.trim().toLowerCase();
     if (!NAME_PATTERN.test(name)) {
       throw badInput('invalid name', [
@@ -69,12 +85,9 @@ export class AuthService {
 
   async logIn(name: string, password: string, address: string): Promise<NewSession> {
     const key = name.trim().toLowerCase();
-    try {
-      await this.perAddress.consume(address);
-      await this.perName.consume(`${key}@${address}`);
-    } catch {
-      throw new GatehouseError('RATE_LIMITED', 'too many log-in attempts; wait a few minutes');
-    }
+    const tooMany = 'too many log-in attempts; wait a few minutes';
+    await throttle(this.perAddress, address, tooMany);
+    await throttle(this.perName, `${key}@${address}`, tooMany);
     // Two people may have picked the same name on two gateways that were apart: try each.
     const candidates: AccountRow[] = await this.db.query('SELECT * FROM account WHERE name = ?', [key]);
     for (const account of candidates) {
@@ -93,6 +106,11 @@ export class AuthService {
   }
 
   async changePassword(viewer: Viewer, oldPassword: string, newPassword: string): Promise<void> {
+    await throttle(
+      this.passwordChecksPerAccount,
+      viewer.accountId,
+      'too many password changes; wait a few minutes',
+    );
     const account = await this.accounts.byId(viewer.accountId);
     if (!account || !(await verifyPassword(oldPassword, account.verifier)))
       throw unauthenticated('wrong password');

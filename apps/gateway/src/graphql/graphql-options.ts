@@ -7,6 +7,7 @@ import type { MetricsService } from '../observability/metrics.service.js';
 import { assertAffordable, MAX_QUERY_DEPTH } from './complexity.js';
 import { formatError, statusFor } from './error-formatter.js';
 import { requestAuthOf } from './graphql-request.hook.js';
+import { OperationMetrics } from './operation-metrics.js';
 
 /** Mercurius settings: context per request, limits, and the one place errors get their codes. */
 export function graphqlOptions(
@@ -28,6 +29,7 @@ export function graphqlOptions(
       clearCookie: reply ? (name) => void reply.clearCookie(name, { path: '/' }) : undefined,
     };
   };
+  const operations = new OperationMetrics(metrics);
   return {
     path: '/graphql',
     autoSchemaFile: true,
@@ -38,14 +40,18 @@ export function graphqlOptions(
     // default values of input object fields given through variables.)
     cache: 1024,
     hooks: {
-      preExecution: (schema, document, _context, variables) =>
-        assertAffordable(schema, document, variables ?? {}),
+      preExecution: (schema, document, context, variables) => {
+        assertAffordable(schema, document, variables ?? {});
+        operations.started(context, document);
+      },
+      onResolution: (execution, context) => operations.resolved(context, execution),
     },
     context: (request: FastifyRequest, reply: FastifyReply) => contextOf(request, reply),
     subscription: {
       context: (_socket, request) => contextOf(request),
     },
-    errorFormatter: (execution) => {
+    errorFormatter: (execution, context) => {
+      operations.finished(context);
       // Mercurius reports a document's parse and validation errors inside one wrapper error.
       const flat = execution.errors.flatMap((e) => {
         const wrapper = (e.originalError ?? e) as { code?: string; errors?: unknown[] };

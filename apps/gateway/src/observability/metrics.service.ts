@@ -26,8 +26,16 @@ export class MetricsService {
 
   readonly graphqlOperations = new Counter({
     name: 'gatehouse_graphql_operations_total',
-    help: 'GraphQL operations by type and outcome',
+    help: 'GraphQL operations by type (query, mutation, subscription; unknown when refused before execution) and outcome (ok, error, refused)',
     labelNames: ['type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly graphqlSeconds = new Histogram({
+    name: 'gatehouse_graphql_operation_duration_seconds',
+    help: 'GraphQL operation execution time (after parsing and validation), by type',
+    labelNames: ['type'] as const,
+    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
     registers: [this.registry],
   });
 
