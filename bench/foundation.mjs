@@ -69,12 +69,19 @@ function stop(child) {
   });
 }
 
-function rssMb(pid) {
+function rssMb(pid, field = 'VmRSS:') {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')
     .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
+    .find((l) => l.startsWith(field));
   return Number(line.split(/\s+/)[1]) / 1024;
 }
+
+/** CPU time (user + system, ms) a process has used so far, all its threads included. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 class Client {
   constructor(url) {
@@ -106,7 +113,7 @@ async function timed(total, concurrency, task) {
   return total / ((performance.now() - started) / 1000);
 }
 
-async function overGraphql(url) {
+async function overGraphql(url, pid) {
   const c = new Client(url);
   const { signUp } = await c.gql(
     'mutation { signUp(input: { name: "bench", password: "bench password" }) { csrfToken } }',
@@ -116,13 +123,17 @@ async function overGraphql(url) {
     await c.gql('mutation { createOrganization(input: { name: "Bench", slug: "bench" }) { id } }')
   ).createOrganization.id;
   const save = 'mutation ($i: SaveWikiPageInput!) { saveWikiPage(input: $i) { currentRevisionId } }';
+  let cpu = cpuMs(pid);
   const writes = await timed(WRITES, CONCURRENCY, (i) =>
     c.gql(save, { i: { orgId, path: `page-${i}`, title: `Page ${i}`, content: `${i} ${CONTENT}` } }),
   );
+  const writeCpuUs = ((cpuMs(pid) - cpu) * 1000) / WRITES;
   const read =
     'query ($o: ID!, $p: String!) { wikiPage(orgId: $o, path: $p) { title content currentRevisionId } }';
+  cpu = cpuMs(pid);
   const reads = await timed(READS, CONCURRENCY, (i) => c.gql(read, { o: orgId, p: `page-${i % WRITES}` }));
-  return { writes, reads };
+  const readCpuUs = ((cpuMs(pid) - cpu) * 1000) / READS;
+  return { writes, reads, writeCpuUs, readCpuUs };
 }
 
 function run(db, sql, params = []) {
@@ -141,6 +152,7 @@ async function directSqlite(dir) {
   await run(db, 'CREATE TABLE page (path TEXT PRIMARY KEY, title TEXT, content TEXT, revision TEXT)');
   let queue = Promise.resolve();
   const serial = (fn) => (queue = queue.then(fn, fn));
+  let cpu = process.cpuUsage();
   const writes = await timed(WRITES, CONCURRENCY, (i) =>
     serial(async () => {
       await run(db, 'BEGIN');
@@ -153,11 +165,44 @@ async function directSqlite(dir) {
       await run(db, 'COMMIT');
     }),
   );
+  const usPer = (since, n) => {
+    const used = process.cpuUsage(since);
+    return (used.user + used.system) / n;
+  };
+  const writeCpuUs = usPer(cpu, WRITES);
+  cpu = process.cpuUsage();
   const reads = await timed(READS, CONCURRENCY, (i) =>
     get(db, 'SELECT * FROM page WHERE path = ?', [`page-${i % WRITES}`]),
   );
+  const readCpuUs = usPer(cpu, READS);
   await new Promise((r) => db.close(r));
-  return { writes, reads };
+  return { writes, reads, writeCpuUs, readCpuUs };
+}
+
+/**
+ * The ceiling this client can measure on this box: a bare Fastify server in
+ * its own process answering every POST with a page-sized JSON constant.
+ */
+async function bareHttp() {
+  const script = `
+    import Fastify from 'fastify';
+    const answer = { data: { wikiPage: { title: 'Page 1', content: ${JSON.stringify(CONTENT)}, currentRevisionId: 'r' } } };
+    const app = Fastify();
+    app.post('/graphql', async () => answer);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    console.log(JSON.stringify({ url: 'http://127.0.0.1:' + app.server.address().port }));`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: join(ROOT, 'apps/gateway'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (d) => resolve(JSON.parse(String(d)).url));
+    child.once('exit', (code) => reject(new Error(`bare HTTP server exited (${code})`)));
+  });
+  const c = new Client(url);
+  const rate = await timed(READS, CONCURRENCY, () => c.gql('{ wikiPage { title } }'));
+  await stop(child);
+  return rate;
 }
 
 /** RSS added by each group of modules the gateway loads, measured in a fresh process. */
@@ -208,10 +253,12 @@ async function main() {
     const g = await startGateway(join(dir, 'main'));
     await new Promise((r) => setTimeout(r, 3000));
     const idleRss = rssMb(g.child.pid);
-    const gql = await overGraphql(g.url);
+    const idleAnon = rssMb(g.child.pid, 'RssAnon:');
+    const gql = await overGraphql(g.url, g.child.pid);
     const busyRss = rssMb(g.child.pid);
     await stop(g.child);
     const direct = await directSqlite(dir);
+    const ceiling = await bareHttp();
 
     const rows = [
       [
@@ -221,6 +268,18 @@ async function main() {
         fmt(gql.writes / direct.writes, 2),
       ],
       ['page reads/s', fmt(gql.reads), fmt(direct.reads), fmt(gql.reads / direct.reads, 2)],
+      [
+        'CPU per page write, µs (whole process)',
+        fmt(gql.writeCpuUs),
+        fmt(direct.writeCpuUs),
+        fmt(direct.writeCpuUs / gql.writeCpuUs, 2),
+      ],
+      [
+        'CPU per page read, µs (whole process)',
+        fmt(gql.readCpuUs),
+        fmt(direct.readCpuUs),
+        fmt(direct.readCpuUs / gql.readCpuUs, 2),
+      ],
     ];
     console.log(
       `\nGatehouse foundation benchmark — ${WRITES} writes, ${READS} reads, concurrency ${CONCURRENCY}, Node ${process.version}\n`,
@@ -233,8 +292,15 @@ async function main() {
     console.log('|---|---:|---|');
     console.log(`| cold start to first /healthz (median of 3) | ${fmt(starts[1])} ms | |`);
     console.log(`| idle RSS after start | ${fmt(idleRss, 1)} MB | ≤ 120 MB |`);
+    console.log(`| of which private (heap, stacks) | ${fmt(idleAnon, 1)} MB | |`);
+    console.log(
+      `| of which file-backed (node binary, libraries; shared) | ${fmt(idleRss - idleAnon, 1)} MB | |`,
+    );
     console.log(`| RSS after the run | ${fmt(busyRss, 1)} MB | |`);
     console.log(`| read ratio | ${fmt(gql.reads / direct.reads, 2)} | ≥ 0.50 |`);
+    console.log(
+      `| bare HTTP round trips/s, same client (its ceiling here) | ${fmt(ceiling)} | reads/s at ${fmt((100 * gql.reads) / ceiling)}% of it |`,
+    );
     console.log('');
     console.log('| resident memory added by | MB |');
     console.log('|---|---:|');

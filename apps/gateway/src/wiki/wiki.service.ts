@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Viewer } from '../auth/viewer.js';
+import { CommitCache } from '../common/commit-cache.js';
 import { notFound } from '../common/gatehouse-error.js';
 import { hlcToDate } from '../common/hlc-time.js';
 import { RevisionsService } from '../documents/revisions.service.js';
@@ -41,11 +42,18 @@ const toPage = (r: WikiPageRow): WikiPage => ({
   updatedAt: hlcToDate(r.updated_hlc),
 });
 
+const pageKey = (orgId: string, path: string) => `${orgId}\0${path}`;
+
 export const wikiTopic = (orgId: string) => `wiki:${orgId}`;
 
 /** Reading and editing wiki pages. Every edit names the revision it was based on. */
 @Injectable()
 export class WikiService implements OnModuleInit {
+  /** Pages are read far more often than written: recent ones stay in memory (about 8 MB of text). */
+  private readonly recent = new CommitCache<WikiPageRow | null>(8_000_000, (row) =>
+    row ? 200 + row.content.length + row.html.length + row.title.length : 100,
+  );
+
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     private readonly oplog: OpLogService,
@@ -61,8 +69,9 @@ export class WikiService implements OnModuleInit {
       for (const op of ops) {
         if (op.kind !== 'wiki.revision') continue;
         const p = op.payload as unknown as WikiRevisionPayload;
-        touched.set(`${p.orgId}\0${p.path}`, { orgId: p.orgId, path: p.path });
+        touched.set(pageKey(p.orgId, p.path), { orgId: p.orgId, path: p.path });
       }
+      for (const key of touched.keys()) this.recent.invalidate(key);
       for (const { orgId, path } of touched.values()) {
         const row = await this.row(orgId, path);
         if (row) this.live.publish(wikiTopic(orgId), { wikiPageChanged: toPage(row) });
@@ -70,9 +79,14 @@ export class WikiService implements OnModuleInit {
     });
   }
 
-  private async row(orgId: string, path: string): Promise<WikiPageRow | null> {
-    const [row] = await this.db.query('SELECT * FROM wiki_page WHERE org_id = ? AND path = ?', [orgId, path]);
-    return row ?? null;
+  private row(orgId: string, path: string): Promise<WikiPageRow | null> {
+    return this.recent.get(pageKey(orgId, path), async () => {
+      const [row] = await this.db.query('SELECT * FROM wiki_page WHERE org_id = ? AND path = ?', [
+        orgId,
+        path,
+      ]);
+      return row ?? null;
+    });
   }
 
   async page(viewer: Viewer | null, orgId: string, path: string): Promise<WikiPage | null> {
