@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { Logger } from 'pino';
+import { ActivityModule } from './activity/activity.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { RequestAuthService } from './auth/request-auth.service.js';
 import { BlogModule } from './blog/blog.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
         WorkflowsModule,
         DecisionsModule,
         ProjectsModule,
+        ActivityModule,
         WebModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,

@@ -13,6 +13,7 @@ import type { RequestContext } from '../auth/viewer.js';
 import { EditConflict, Revision, RevisionConnection } from '../documents/dtos/revision.types.js';
 import { RevisionsService, toRevision } from '../documents/revisions.service.js';
 import { type Connection, decodeCursor, PageArgs, pageSize, toConnection } from '../graphql/pagination.js';
+import { type SubscriptionPubSub, subscribeAfter } from '../graphql/subscribe-after.js';
 import type { PostStatus } from './blog.projection.js';
 import { BlogService, blogTopic } from './blog.service.js';
 import {
@@ -26,7 +27,7 @@ import {
 } from './dtos/blog.types.js';
 
 type SubscriptionContext = RequestContext & {
-  pubsub: { subscribe(topic: string): Promise<AsyncIterable<unknown>> };
+  pubsub: SubscriptionPubSub;
   readsDrafts?: boolean;
 };
 
@@ -130,7 +131,8 @@ export class BlogResolver {
     @Args('orgId', { type: () => ID }) orgId: string,
     @Context() ctx: SubscriptionContext,
   ) {
-    ctx.readsDrafts = await this.blog.readsDrafts(ctx.viewer, orgId);
-    return ctx.pubsub.subscribe(blogTopic(orgId));
+    return subscribeAfter(ctx.pubsub, blogTopic(orgId), async () => {
+      ctx.readsDrafts = await this.blog.readsDrafts(ctx.viewer, orgId);
+    });
   }
 }

@@ -18,6 +18,7 @@ import {
 } from '../documents/dtos/revision.types.js';
 import { RevisionsService, toRevision } from '../documents/revisions.service.js';
 import { type Connection, decodeCursor, PageArgs, pageSize, toConnection } from '../graphql/pagination.js';
+import { type SubscriptionPubSub, subscribeAfter } from '../graphql/subscribe-after.js';
 import { SaveWikiPageInput, WikiPage, WikiPageConnection } from './dtos/wiki.types.js';
 import { WikiService, wikiTopic } from './wiki.service.js';
 import { normalisePagePath } from './wiki-path.util.js';
@@ -118,11 +119,8 @@ export class WikiResolver {
   async wikiPageChanged(
     @Args('orgId', { type: () => ID }) orgId: string,
     @Args('path', { nullable: true }) _path: string,
-    @Context() ctx: RequestContext & {
-      pubsub: { subscribe(topic: string): Promise<AsyncIterable<unknown>> };
-    },
+    @Context() ctx: RequestContext & { pubsub: SubscriptionPubSub },
   ) {
-    await this.wiki.requireReadable(ctx.viewer, orgId);
-    return ctx.pubsub.subscribe(wikiTopic(orgId));
+    return subscribeAfter(ctx.pubsub, wikiTopic(orgId), () => this.wiki.requireReadable(ctx.viewer, orgId));
   }
 }

@@ -8,7 +8,7 @@ import { Time } from '../../components/Time';
 import { Unavailable } from '../../components/Unavailable';
 import { type MessageKey, useI18n } from '../../i18n/i18n';
 import { Link, navigate, pathTo, withQuery } from '../../lib/router';
-import { usePolling } from '../../lib/use-polling';
+import { useLiveRefresh } from '../../lib/use-live-refresh';
 import { useMutation, useQuery } from '../../lib/use-query';
 import { useAccountNames } from '../../session/accounts';
 import { useCapabilities } from '../../session/capabilities';
@@ -302,8 +302,12 @@ export function DecisionScreen({ org, params }: OrgScreenProps) {
   const close = useMutation<{ closeDecision: Decision }, { orgId: string; id: string }>(CLOSE_DECISION);
   const d = decision.data?.decision;
   const label = useOptionLabel(d);
-  // Other members' votes and the close arrive by polling (the API has no decision subscription).
-  usePolling(decision.reload, 20_000, d?.status === 'open');
+  // Other members' votes and the close, here or on another gateway, show up at once.
+  useLiveRefresh(
+    decision.reload,
+    { orgId: org.id, domain: 'decision', entity: params.id },
+    d?.status === 'open',
+  );
   if (decision.loading && !d) return <Loading />;
   if (!d) return <ErrorMessage error={decision.error} />;
   const canClose = d.status === 'open' && (hasRole(org.myRole, 'admin') || d.proposerId === me?.account.id);

@@ -8,7 +8,7 @@ import { Unavailable } from '../../components/Unavailable';
 import { useI18n } from '../../i18n/i18n';
 import { gql } from '../../lib/graphql';
 import { Link, navigate, pathTo, withQuery } from '../../lib/router';
-import { usePolling } from '../../lib/use-polling';
+import { useLiveRefresh } from '../../lib/use-live-refresh';
 import { useMutation, useQuery } from '../../lib/use-query';
 import { useAccountNames } from '../../session/accounts';
 import { useCapabilities } from '../../session/capabilities';
@@ -116,7 +116,7 @@ export function ProjectScreen({ org, params, location }: OrgScreenProps) {
   const move = useMutation<{ moveTask: Task }, { input: Record<string, string> }>(MOVE_TASK);
   const [moved, setMoved] = useState<string | null>(null);
   const p = project.data?.project;
-  usePolling(project.reload, 20_000, !move.pending);
+  useLiveRefresh(project.reload, { orgId: org.id, domain: 'project' }, !move.pending);
 
   const onMove = async (task: Task, toStatus: string) => {
     setMoved(null);

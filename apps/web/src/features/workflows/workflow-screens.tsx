@@ -9,7 +9,7 @@ import { Time } from '../../components/Time';
 import { Unavailable } from '../../components/Unavailable';
 import { useI18n } from '../../i18n/i18n';
 import { Link, navigate, pathTo } from '../../lib/router';
-import { usePolling } from '../../lib/use-polling';
+import { useLiveRefresh } from '../../lib/use-live-refresh';
 import { useMutation, useQuery } from '../../lib/use-query';
 import { useAccountNames } from '../../session/accounts';
 import { useCapabilities } from '../../session/capabilities';
@@ -218,8 +218,12 @@ export function ItemScreen({ org, params }: OrgScreenProps) {
   const [text, setText] = useState('');
   const [done, setDone] = useState<string | null>(null);
   const it = item.data?.workflowItem;
-  // Someone else moving the item on shows up within seconds (no subscription in the API for items).
-  usePolling(item.reload, 15_000, !!it && !it.closed && !editing);
+  // Someone else moving the item on, here or on another gateway, shows up at once.
+  useLiveRefresh(
+    item.reload,
+    { orgId: org.id, domain: 'workflow', entity: params.id },
+    !!it && !it.closed && !editing,
+  );
   if (item.loading && !it) return <Loading />;
   if (!it) return <ErrorMessage error={item.error} />;
   const states = it.workflow.states;
