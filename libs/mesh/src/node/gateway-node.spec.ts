@@ -59,3 +59,49 @@ describe('createGatewayNode', () => {
     }
   });
 });
+
+describe('bootstrap peers', () => {
+  it('are dialled again until they answer: a gateway that boots before its bootstrap peer still finds it', async () => {
+    const [ia, ib] = await Promise.all([generateIdentity(), generateIdentity()]);
+    // Learn a free port, then leave it unused until the bootstrap peer starts.
+    const probe = await createGatewayNode({
+      privateKey: ia.privateKey,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      mdns: false,
+      dht: false,
+    });
+    const port = probe
+      .getMultiaddrs()[0]
+      .getComponents()
+      .find((c) => c.name === 'tcp')?.value;
+    await probe.stop();
+    const bootstrapAddr = `/ip4/127.0.0.1/tcp/${port}/p2p/${ia.peerId}`;
+    const early = await createGatewayNode({
+      privateKey: ib.privateKey,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      mdns: false,
+      dht: false,
+      bootstrap: [bootstrapAddr],
+      bootstrapRedialMs: 200,
+    });
+    let late: Awaited<ReturnType<typeof createGatewayNode>> | null = null;
+    try {
+      // Let the bootstrap module's own single attempt fail.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(early.getConnections()).toHaveLength(0);
+      late = await createGatewayNode({
+        privateKey: ia.privateKey,
+        listen: [`/ip4/127.0.0.1/tcp/${port}`],
+        mdns: false,
+        dht: false,
+      });
+      const deadline = Date.now() + 10_000;
+      while (!early.getConnections().some((c) => c.remotePeer.toString() === ia.peerId)) {
+        if (Date.now() > deadline) throw new Error('the bootstrap peer was not redialled');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await Promise.all([early.stop(), late?.stop()]);
+    }
+  });
+});

@@ -20,6 +20,7 @@ import { type Ping, ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { webSockets } from '@libp2p/websockets';
 import { createLibp2p, type ServiceFactoryMap } from 'libp2p';
+import { keepBootstrapPeers } from './bootstrap-keeper.js';
 import { type ConnectionPolicy, SMALL_BOX_POLICY } from './connection-policy.js';
 import { gaterFor, type PeerGate } from './peer-gate.js';
 
@@ -32,8 +33,10 @@ export interface GatewayNodeInit<S extends ServiceMap = ServiceMap> {
   readonly listen?: readonly string[];
   /** Addresses to announce instead of the listen addresses (NAT, port forwards). */
   readonly announce?: readonly string[];
-  /** Peers dialled at start and redialled by the bootstrap module. */
+  /** Peers dialled at start, and redialled while they are not connected. */
   readonly bootstrap?: readonly string[];
+  /** How often unconnected bootstrap peers are dialled again (default 15 s). */
+  readonly bootstrapRedialMs?: number;
   /** LAN discovery by multicast DNS. */
   readonly mdns?: boolean;
   /** Region name: the DHT protocol is `/gatehouse/<region>/kad/1.0.0`. */
@@ -123,6 +126,12 @@ export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
     services: services as ServiceFactoryMap<GatewayServices & S>,
   });
 
+  if (init.bootstrap?.length) {
+    keepBootstrapPeers(node, init.bootstrap, {
+      intervalMs: init.bootstrapRedialMs,
+      dialTimeoutMs: policy.dialTimeoutMs,
+    });
+  }
   if (init.mdns) {
     // Discovery only fills the peer store; dial LAN peers while there is room.
     node.addEventListener('peer:discovery', (evt) => {
