@@ -4,7 +4,9 @@
  * admission (signed), accounts work on the new gateway, and a revoked
  * gateway is shut out.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MeshNodeService } from '../../apps/gateway/src/mesh/node/mesh-node.service.js';
 import {
   converged,
   createOrganization,
@@ -96,6 +98,25 @@ describe('gateway admission', () => {
     expect(connectivity).toMatchObject({ region: 'default', running: true });
     expect(connectivity.peersConnected).toBeGreaterThanOrEqual(1);
     expect(Date.parse(connectivity.orgLastSyncedAt)).toBeGreaterThan(0);
+  });
+
+  it("remembers an organisation's last sync while the mesh is down", async () => {
+    const [, b] = gws;
+    const query = 'query ($o: ID) { connectivity(orgId: $o) { running orgLastSyncedAt } }';
+    // The organisation's owner, logged in on b.
+    const owner = b.client();
+    await owner.logIn('adm0-operator');
+    const before = Date.now();
+    await syncOf(b).pull(gws[0].peerId, orgId);
+    await b.gateway.app.get(MeshNodeService).stop();
+    try {
+      const { connectivity } = await owner.gql(query, { o: orgId });
+      expect(connectivity.running).toBe(false);
+      // Written down at most every 10 s: the last note is no older than that.
+      expect(Date.parse(connectivity.orgLastSyncedAt)).toBeGreaterThan(before - 11_000);
+    } finally {
+      await b.gateway.app.get(MeshNodeService).start();
+    }
   });
 
   it('takes an invite code once only (a retry by the same gateway is answered again)', async () => {

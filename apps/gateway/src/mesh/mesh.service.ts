@@ -136,7 +136,9 @@ export class MeshService {
     const root = orgId ? (await this.access.require(viewer, orgId, 'viewer')).org.root_id : null;
     const connections = this.node.libp2p?.getConnections() ?? [];
     const synced = root && this.node.running ? this.node.sync.syncStates({ org: root }) : [];
-    const last = Math.max(0, ...synced.map((s) => s.lastSuccessAt ?? 0));
+    // What this run of the mesh saw, or what an earlier one wrote down (the mesh may be stopped).
+    const remembered = root ? ((await this.directory.lastSynced(root)) ?? 0) : 0;
+    const last = Math.max(remembered, ...synced.map((s) => s.lastSuccessAt ?? 0));
     return {
       region: this.config.region,
       running: this.node.running,

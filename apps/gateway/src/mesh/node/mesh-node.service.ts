@@ -21,6 +21,9 @@ import { MeshMetrics } from './mesh-metrics.js';
 /** A full pull from every peer this often, in case an announcement was lost. */
 const RESYNC_INTERVAL_MS = 30_000;
 
+/** An organisation's last successful sync is written down at most this often. */
+const SYNCED_NOTE_INTERVAL_MS = 10_000;
+
 /**
  * The gateway's libp2p node, started with the gateway (after HTTP is up) and
  * stopped with it. Peers we learn about are kept in the database, so a
@@ -29,7 +32,9 @@ const RESYNC_INTERVAL_MS = 30_000;
 @Injectable()
 export class MeshNodeService implements OnModuleDestroy {
   private node: GatewayNode<{ sync: SyncService }> | null = null;
-  private detach: (() => void) | null = null;
+  private detach: (() => void)[] = [];
+  /** When each organisation's last sync was last written down. */
+  private readonly syncedNoted = new Map<string, number>();
   /** Shared by the sync service (penalties) and the connection gater (bans). */
   readonly scores = new PeerScores();
 
@@ -89,7 +94,7 @@ export class MeshNodeService implements OnModuleDestroy {
     }
     this.node = node;
     await this.directory.saveListen(this.addresses());
-    this.detach = this.metrics.attach(node.services.sync);
+    this.detach = [this.metrics.attach(node.services.sync), this.noteSyncs(node.services.sync)];
     node.addEventListener('peer:identify', (evt) => {
       const { peerId, listenAddrs, protocols } = evt.detail;
       if (!protocols.includes(SYNC_PROTOCOL)) return;
@@ -109,6 +114,19 @@ export class MeshNodeService implements OnModuleDestroy {
       'mesh started',
     );
     void this.reconnect();
+  }
+
+  /** Writes down each organisation's last successful pull, so the status bar still knows it after a restart. */
+  private noteSyncs(sync: SyncService): () => void {
+    return sync.observe((event) => {
+      if (event.type !== 'pulled' || event.result.refusedWith) return;
+      const now = Date.now();
+      if (now - (this.syncedNoted.get(event.org) ?? 0) < SYNCED_NOTE_INTERVAL_MS) return;
+      this.syncedNoted.set(event.org, now);
+      this.directory
+        .noteSynced(event.org, now)
+        .catch((err) => this.log.warn({ err }, 'could not note a sync'));
+    });
   }
 
   /** Dials the peers we knew before a restart; libp2p keeps redialling them when links drop. */
@@ -136,8 +154,8 @@ export class MeshNodeService implements OnModuleDestroy {
     const node = this.node;
     if (!node) return;
     this.node = null;
-    this.detach?.();
-    this.detach = null;
+    for (const detach of this.detach.splice(0)) detach();
+    this.syncedNoted.clear();
     await node.stop();
     this.log.info('mesh stopped');
   }

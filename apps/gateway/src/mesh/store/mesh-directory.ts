@@ -111,6 +111,24 @@ export class MeshDirectory {
     );
   }
 
+  /** Records that a pull of `org` reached its end at `at` (kept across restarts for the status bar). */
+  async noteSynced(org: string, at: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO gateway_setting (key, value) VALUES (?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE CAST(excluded.value AS INTEGER) > CAST(value AS INTEGER)`,
+      [`mesh.synced.${org}`, String(at)],
+    );
+  }
+
+  /** When a pull of `org` last reached its end, as far as this gateway remembers (ms since epoch). */
+  async lastSynced(org: string): Promise<number | null> {
+    const [row]: { value: string }[] = await this.db.query(
+      'SELECT value FROM gateway_setting WHERE key = ?',
+      [`mesh.synced.${org}`],
+    );
+    return row ? Number(row.value) : null;
+  }
+
   async knownPeers(): Promise<KnownPeer[]> {
     const rows: { peer_id: string; addrs: string; seen_at: number }[] = await this.db.query(
       'SELECT * FROM mesh_peer ORDER BY seen_at DESC LIMIT 200',
