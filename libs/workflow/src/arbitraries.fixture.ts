@@ -211,3 +211,139 @@ export const permutedHistoryArb = definitionArb.chain((def) =>
     }),
   ),
 );
+
+/** `def` as the next version, with some states renamed (`renamed[old] = new`): still valid. */
+function renameStates(def: WorkflowDefinition, picks: readonly boolean[]): WorkflowDefinition {
+  const renamed = new Map(def.states.map((s, i) => [s.id, picks[i % picks.length] ? `${s.id}x` : s.id]));
+  const to = (id: string) => renamed.get(id) ?? id;
+  return {
+    ...def,
+    version: def.version + 1,
+    states: def.states.map((s) => ({ ...s, id: to(s.id) })),
+    transitions: def.transitions.map((t) => ({ ...t, from: to(t.from), to: to(t.to) })),
+  };
+}
+
+/** Versions 1, 2 and 3 of one generated workflow; each renames some states of the one before. */
+export const versionsArb: fc.Arbitrary<WorkflowDefinition[]> = definitionArb.chain((v1) =>
+  fc
+    .tuple(fc.array(fc.boolean(), { minLength: 1, maxLength: 7 }), fc.array(fc.boolean(), { minLength: 1 }))
+    .map(([a, b]) => {
+      const v2 = renameStates(v1, a);
+      return [v1, v2, renameStates(v2, b)];
+    }),
+);
+
+/** The same state in the next version: `n0` becomes `n0` or `n0x`. */
+export function counterpart(to: WorkflowDefinition, state: string): string {
+  return to.states.some((s) => s.id === state) ? state : `${state}x`;
+}
+
+/** Migrations that cannot apply: unknown or older targets, states that do not exist, wrong origins. */
+function migrationNoiseArb(defs: readonly WorkflowDefinition[]) {
+  const stateIds = [...new Set(defs.flatMap((d) => d.states.map((s) => s.id)))];
+  return fc.tuple(
+    envelope,
+    fc.record({
+      type: fc.constant('migrate' as const),
+      fromState: fc.constantFrom(...stateIds),
+      fromVersion: fc.integer({ min: 1, max: 3 }),
+      toVersion: fc.integer({ min: 1, max: 3 }),
+      toState: fc.constantFrom(...stateIds, 'nowhere'),
+      toRef: fc.constantFrom('v1', 'v2', 'v3', 'v9'),
+    }),
+  );
+}
+
+const versionedMoveArb = fc.record({
+  lag: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3 })),
+  pick: fc.nat(),
+  kind: fc.constantFrom('transition', 'transition', 'migrate', 'migrate', 'update', 'assign'),
+  dt: fc.integer({ min: 0, max: 2 }),
+  author: fc.constantFrom('gw-a', 'gw-b', 'gw-c'),
+  jump: fc.boolean(),
+  data: patch,
+});
+
+/** Resolves a migration's target by its `toRef` ("v2", "v3"). */
+export const resolveIn =
+  (defs: readonly WorkflowDefinition[]) =>
+  (event: { toRef?: string }): WorkflowDefinition | undefined =>
+    defs.find((d) => `v${d.version}` === event.toRef);
+
+/**
+ * Plays transitions and migrations (to the next version, or two ahead)
+ * against stale views, so migrations race transitions and each other.
+ */
+function simulateVersions(
+  defs: readonly WorkflowDefinition[],
+  moves: (typeof versionedMoveArb extends fc.Arbitrary<infer M> ? M : never)[],
+): WorkflowEvent[] {
+  const out: WorkflowEvent[] = [
+    { id: 'ev0', at: '000000-0000', author: 'gw-a', actor: 'ann', type: 'start', data: {} },
+  ];
+  const options = { definitions: resolveIn(defs) };
+  moves.forEach((m, i) => {
+    const view = out.slice(0, Math.max(1, out.length - m.lag));
+    const seen = replay(defs[0], view, options);
+    const def = defs[seen.version - 1];
+    const maxAt = Math.max(...view.map((e) => Number(e.at.slice(0, 6))));
+    const env = {
+      id: `ev${i + 1}`,
+      at: `${String(maxAt + m.dt).padStart(6, '0')}-0000`,
+      author: m.author,
+      actor: 'ann',
+    };
+    const pin = seen.stateEnteredBy !== null ? { fromEventId: seen.stateEnteredBy } : {};
+    const leaving = def.transitions.filter((t) => t.from === seen.state);
+    const target = defs[Math.min(defs.length - 1, seen.version - 1 + (m.jump ? 2 : 1))];
+    const open = seen.state !== null && !def.states.some((s) => s.id === seen.state && s.final);
+    if (m.kind === 'migrate' && open && target.version > def.version) {
+      let toState = seen.state;
+      for (const next of defs.slice(def.version, target.version)) toState = counterpart(next, toState);
+      out.push({
+        ...env,
+        type: 'migrate',
+        fromState: seen.state,
+        ...pin,
+        fromVersion: def.version,
+        toVersion: target.version,
+        toState,
+        toRef: `v${target.version}`,
+        ...(m.pick % 3 === 0 ? { data: m.data } : {}),
+      });
+    } else if (m.kind === 'transition' && leaving.length > 0) {
+      const t = leaving[m.pick % leaving.length];
+      out.push({ ...env, type: 'transition', transitionId: t.id, fromState: t.from, ...pin, data: m.data });
+    } else if (m.kind === 'update') out.push({ ...env, type: 'update', data: m.data });
+    else out.push({ ...env, type: 'assign', assignee: m.pick % 2 ? 'ann' : null });
+  });
+  return out;
+}
+
+/** Three versions of a workflow and a history of racing transitions and migrations, in two orders. */
+export const versionedHistoryArb = versionsArb.chain((defs) =>
+  fc
+    .tuple(
+      fc.array(versionedMoveArb, { maxLength: 14 }),
+      fc.array(noiseArb(defs[0]), { maxLength: 2 }),
+      fc.array(migrationNoiseArb(defs), { maxLength: 2 }),
+      fc.array(fc.nat(), { maxLength: 2 }),
+    )
+    .map(([moves, noise, badMigrations, copies]) => {
+      const simulated = simulateVersions(defs, moves);
+      const events = [
+        ...simulated,
+        ...noise.map((e, i) => ({ ...e, id: `noise${i}` }) as WorkflowEvent),
+        ...badMigrations.map(([env, body], i) => ({ ...env, ...body, id: `bad${i}` }) as WorkflowEvent),
+      ];
+      return [...events, ...copies.map((i) => ({ ...events[i % events.length] }))];
+    })
+    .chain((events) =>
+      fc.record({
+        defs: fc.constant(defs),
+        events: fc.constant(events),
+        permuted: fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),
+      }),
+    ),
+);

@@ -54,7 +54,41 @@ export interface UpdateEvent extends EventBase {
   readonly data: FormValues;
 }
 
-export type WorkflowEvent = StartEvent | TransitionEvent | AssignEvent | CommentEvent | UpdateEvent;
+/**
+ * Moves the instance to another (newer) version of its workflow: an explicit
+ * act, recorded like a transition. It leaves one visit of `fromState` (the one
+ * `fromEventId` names) and enters `toState` of version `toVersion`; data
+ * (patched by `data`), assignee, history and conflicts carry over. A
+ * transition that claims the visit the migration left loses to it, and the
+ * other way round, exactly as two transitions would.
+ */
+export interface MigrateEvent extends EventBase {
+  readonly type: 'migrate';
+  /** The state the actor saw the instance in. */
+  readonly fromState: string;
+  /** As for transitions: the event that entered `fromState` as the actor saw it. */
+  readonly fromEventId?: string;
+  /** The version the actor saw the instance on. */
+  readonly fromVersion: number;
+  readonly toVersion: number;
+  /** A state of the target version. */
+  readonly toState: string;
+  /**
+   * The caller's name for the target definition (a version id, say): passed
+   * back to `replay`'s `definitions` option to find it.
+   */
+  readonly toRef?: string;
+  /** Form data merge patch applied with the migration (to fit the new form). */
+  readonly data?: FormValues;
+}
+
+export type WorkflowEvent =
+  | StartEvent
+  | TransitionEvent
+  | AssignEvent
+  | CommentEvent
+  | UpdateEvent
+  | MigrateEvent;
 
 /** An event without its envelope: what the caller wraps into an op. */
 export type EventPayload<E extends WorkflowEvent> = Omit<E, keyof EventBase>;

@@ -54,6 +54,7 @@ export {
   compareEvents,
   type EventBase,
   type EventPayload,
+  type MigrateEvent,
   orderEvents,
   type StartEvent,
   type TransitionEvent,
@@ -61,17 +62,27 @@ export {
   type WorkflowEvent,
 } from './events.js';
 export { type FieldError, type FormValidation, validateForm } from './form-validator.js';
-export { checkLogic, evaluateCondition, LOGIC_OPERATORS, type LogicContext } from './json-logic.js';
+export {
+  checkLogic,
+  evaluateCondition,
+  LOGIC_OPERATORS,
+  type LogicContext,
+  readsActorRoles,
+} from './json-logic.js';
 export { canonicalJson, type FormValues, mergePatch } from './json-value.js';
 export {
   type EventStatus,
   type HistoryEntry,
   type InstanceState,
+  migrationProblem,
+  type ReplayOptions,
   replay,
   type TransitionConflict,
 } from './replay.js';
 export {
+  type ActionableRoles,
   type AvailableTransition,
+  actionableRoles,
   availableTransitions,
   type TakeTransitionResult,
   type TransitionError,

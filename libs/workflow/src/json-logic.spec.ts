@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkLogic, disallowedOperator, evaluateCondition } from './json-logic.js';
+import { checkLogic, disallowedOperator, evaluateCondition, readsActorRoles } from './json-logic.js';
 
 const fields = new Set(['amount', 'items', 'address']);
 const context = { actorRoles: ['treasurer'], state: 'submitted', transition: 'approve' };
@@ -117,5 +117,30 @@ describe('evaluateCondition', () => {
       error: 'unknown operator "log"',
     });
     expect(disallowedOperator([{ '==': [1, 1] }, { var: 'a' }])).toBeUndefined();
+  });
+});
+
+describe('readsActorRoles', () => {
+  it('finds context.actorRoles wherever a rule may read it', () => {
+    expect(readsActorRoles({ in: ['board', { var: 'context.actorRoles' }] })).toBe(true);
+    expect(
+      readsActorRoles({ or: [{ '<=': [{ var: 'amount' }, 500] }, { var: ['context.actorRoles.0'] }] }),
+    ).toBe(true);
+    expect(readsActorRoles({ some: [{ var: 'context.actorRoles' }, { '==': [{ var: '' }, 'board'] }] })).toBe(
+      true,
+    );
+    expect(readsActorRoles({ missing: ['context.actorRoles'] })).toBe(true);
+    // The whole scope, the whole context, or a name computed at run time: it may.
+    expect(readsActorRoles({ var: '' })).toBe(true);
+    expect(readsActorRoles({ '!!': { var: 'context' } })).toBe(true);
+    expect(readsActorRoles({ var: { cat: ['context.', 'actorRoles'] } })).toBe(true);
+  });
+
+  it('is false for rules over form fields and the rest of the context', () => {
+    expect(readsActorRoles(undefined)).toBe(false);
+    expect(readsActorRoles({ '<=': [{ var: 'amount' }, 500] })).toBe(false);
+    expect(readsActorRoles({ '==': [{ var: 'context.state' }, 'submitted'] })).toBe(false);
+    // Inside map/filter/all/some/none/reduce, vars name the element.
+    expect(readsActorRoles({ all: [{ var: 'items' }, { var: 'context.actorRoles' }] })).toBe(false);
   });
 });

@@ -135,3 +135,40 @@ export function evaluateCondition(
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
 }
+
+/**
+ * Whether a rule may read `context.actorRoles` (so its value can depend on
+ * who acts). Conservative: a var whose name is computed, the whole data
+ * object (`{ "var": "" }`) and `context` itself count as reading it.
+ */
+export function readsActorRoles(rule: unknown): boolean {
+  const roleName = (name: unknown): boolean => {
+    if (typeof name === 'number') return false;
+    if (typeof name !== 'string') return true; // computed: cannot tell
+    const path = name.split('.');
+    return name === '' || (path[0] === CONTEXT_VAR && (path.length === 1 || path[1] === 'actorRoles'));
+  };
+  const walk = (node: unknown, inScope: boolean): boolean => {
+    if (Array.isArray(node)) return node.some((item) => walk(item, inScope));
+    const op = operatorOf(node);
+    if (op === undefined) return false;
+    const args = (node as Record<string, unknown>)[op];
+    const list = Array.isArray(args) ? args : [args];
+    if (op === 'var') {
+      const [name, fallback] = list;
+      if (walk(fallback, inScope)) return true;
+      if (inScope) return operatorOf(name) !== undefined && walk(name, inScope);
+      return name !== undefined && name !== null && (operatorOf(name) !== undefined ? true : roleName(name));
+    }
+    if (op === 'missing' || op === 'missing_some') {
+      const names = op === 'missing_some' ? list.slice(1) : list;
+      if (op === 'missing_some' && walk(list[0], inScope)) return true;
+      return names
+        .flat()
+        .some((entry) => (typeof entry === 'string' && !inScope ? roleName(entry) : walk(entry, inScope)));
+    }
+    if (SCOPED_OPERATORS.has(op)) return list.some((arg, i) => walk(arg, i === 1 ? true : inScope));
+    return walk(list, inScope);
+  };
+  return walk(rule, false);
+}

@@ -1,11 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { definitionArb, historyArb, permutedHistoryArb, ROLES } from './arbitraries.fixture.js';
-import { findTransition, initialState } from './definition.js';
+import {
+  counterpart,
+  definitionArb,
+  historyArb,
+  permutedHistoryArb,
+  ROLES,
+  resolveIn,
+  versionedHistoryArb,
+} from './arbitraries.fixture.js';
+import { findState, findTransition, initialState, type WorkflowDefinition } from './definition.js';
 import type { WorkflowEvent } from './events.js';
 import { type InstanceState, replay } from './replay.js';
-import { availableTransitions, takeTransition } from './transitions.js';
+import { actionableRoles, availableTransitions, takeTransition } from './transitions.js';
 import { validateDefinition } from './validate-definition.js';
+import { migrateInstance } from './versioning.js';
 
 const runs = { numRuns: 200 };
 
@@ -159,6 +168,26 @@ describe('transition properties', () => {
     );
   });
 
+  it('actionableRoles says who can act: holding one of its roles is needed, and enough when exact', () => {
+    let inexact = 0;
+    fc.assert(
+      fc.property(scenario, fc.array(fc.subarray(ROLES), { maxLength: 6 }), ({ def, events }, roleSets) => {
+        const state = replay(def, events);
+        const { roles, exact } = actionableRoles(def, state);
+        if (!exact) inexact += 1;
+        expect(roles).toEqual([...new Set(roles)].sort());
+        for (const mine of [...roleSets, ROLES, []]) {
+          const canAct = availableTransitions(def, state, mine).some((a) => a.allowed);
+          const holds = roles.some((r) => mine.includes(r));
+          if (canAct) expect(holds).toBe(true);
+          if (exact) expect(canAct).toBe(holds);
+        }
+      }),
+      runs,
+    );
+    expect(inexact).toBeGreaterThan(0);
+  });
+
   it('recording an accepted transition and replaying reaches its nextState and data', () => {
     fc.assert(
       fc.property(scenario, ({ def, events, roles, patch }) => {
@@ -176,6 +205,122 @@ describe('transition properties', () => {
           const after = replay(def, [...events, event]);
           expect(after.state).toBe(taken.nextState);
           expect(after.data).toEqual(taken.data);
+        }
+      }),
+      runs,
+    );
+  });
+});
+
+/** Walks applied transitions and migrations, following the version each one moves to. */
+function walkVersions(defs: readonly WorkflowDefinition[], state: InstanceState) {
+  let current: string | null = null;
+  let def = defs[0];
+  for (const { event, status } of state.history) {
+    if (status !== 'applied') continue;
+    if (event.type === 'start') current = initialState(def).id;
+    if (event.type === 'transition') {
+      expect(event.fromState).toBe(current);
+      current = findTransition(def, event.transitionId)?.to ?? null;
+    }
+    if (event.type === 'migrate') {
+      expect([event.fromState, event.fromVersion]).toEqual([current, def.version]);
+      def = defs[event.toVersion - 1];
+      current = event.toState;
+    }
+  }
+  return { state: current, version: def.version };
+}
+
+describe('migration properties', () => {
+  const options = (defs: readonly WorkflowDefinition[]) => ({ definitions: resolveIn(defs) });
+
+  it('gives a deep-equal result for any delivery order, with migrations racing transitions', () => {
+    const seen = { migrated: 0, lostToMigration: 0, migrationLost: 0 };
+    fc.assert(
+      fc.property(versionedHistoryArb, ({ defs, events, permuted }) => {
+        const state = replay(defs[0], events, options(defs));
+        expect(replay(defs[0], permuted, options(defs))).toEqual(state);
+        const byId = new Map(state.history.map((h) => [h.event.id, h]));
+        seen.migrated += state.history.filter(
+          (h) => h.event.type === 'migrate' && h.status === 'applied',
+        ).length;
+        for (const c of state.conflicts) {
+          const winner = c.winner === null ? undefined : byId.get(c.winner)?.event;
+          const losers = c.losers.map((id) => byId.get(id)?.event.type);
+          if (winner?.type === 'migrate' && losers.includes('transition')) seen.lostToMigration += 1;
+          if (winner?.type === 'transition' && losers.includes('migrate')) seen.migrationLost += 1;
+        }
+      }),
+      { numRuns: 500 },
+    );
+    // The generated histories do race migrations against transitions, both ways.
+    expect(seen.migrated).toBeGreaterThan(0);
+    expect(seen.lostToMigration).toBeGreaterThan(0);
+    expect(seen.migrationLost).toBeGreaterThan(0);
+  });
+
+  it('reports each superseded event in exactly one conflict, and ends where the applied events lead', () => {
+    fc.assert(
+      fc.property(versionedHistoryArb, ({ defs, events }) => {
+        const state = replay(defs[0], events, options(defs));
+        const losers = state.conflicts.flatMap((c) => c.losers);
+        expect(new Set(losers).size).toBe(losers.length);
+        expect(losers.sort()).toEqual(
+          state.history
+            .filter((h) => h.status === 'superseded')
+            .map((h) => h.event.id)
+            .sort(),
+        );
+        const status = new Map(state.history.map((h) => [h.event.id, h.status]));
+        for (const c of state.conflicts) if (c.winner !== null) expect(status.get(c.winner)).toBe('applied');
+        expect(walkVersions(defs, state)).toEqual({ state: state.state, version: state.version });
+        // Transitions and migrations made against some gateway's view apply or lose to a concurrent one.
+        const refused = state.history.filter(
+          (h) =>
+            h.event.id.startsWith('ev') &&
+            (h.event.type === 'transition' || h.event.type === 'migrate') &&
+            h.status === 'rejected',
+        );
+        expect(refused).toEqual([]);
+        if (state.state !== null) expect(findState(defs[state.version - 1], state.state)).toBeDefined();
+      }),
+      runs,
+    );
+  });
+
+  it('recording the event migrateInstance returns reaches the state, version and data it previewed', () => {
+    fc.assert(
+      fc.property(versionedHistoryArb, fc.boolean(), ({ defs, events }, patch) => {
+        const state = replay(defs[0], events, options(defs));
+        const from = defs[state.version - 1];
+        for (const to of defs.slice(state.version)) {
+          let mapped = state.state ?? '';
+          for (const next of defs.slice(state.version, to.version)) mapped = counterpart(next, mapped);
+          const map = state.state === null ? {} : { [state.state]: mapped };
+          const result = migrateInstance(from, to, state, map, patch ? { number0: 1 } : undefined);
+          if (!result.ok) {
+            expect(state.state === null || findState(from, state.state)?.final).toBeTruthy();
+            continue;
+          }
+          const event = {
+            ...result.event,
+            toRef: `v${to.version}`,
+            id: 'next',
+            at: '999999-0000',
+            author: 'gw-z',
+            actor: 'ann',
+          } as WorkflowEvent;
+          const after = replay(defs[0], [...events, event], options(defs));
+          expect(after.history.at(-1)).toEqual({ event, status: 'applied' });
+          expect(after).toMatchObject({
+            state: result.instance.state,
+            version: result.instance.version,
+            stateEnteredBy: 'next',
+          });
+          expect(after.data).toEqual(result.instance.data);
+          for (const { transition, allowed } of availableTransitions(to, after, ROLES))
+            expect(takeTransition(to, after, transition.id, ROLES).ok).toBe(allowed);
         }
       }),
       runs,

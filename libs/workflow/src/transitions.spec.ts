@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PURCHASE_REQUEST as def, events } from './purchase-request.fixture.js';
 import { type InstanceState, replay } from './replay.js';
-import { availableTransitions, takeTransition } from './transitions.js';
+import { actionableRoles, availableTransitions, takeTransition } from './transitions.js';
 
 function submitted(amount: number): InstanceState {
   const ev = events();
@@ -152,5 +152,36 @@ describe('takeTransition', () => {
       fromState: 'draft',
       fromEventId: 'e1',
     });
+  });
+});
+
+describe('actionableRoles', () => {
+  it('names the roles that can move the instance on now', () => {
+    const ev = events();
+    const draft = replay(def, [ev({ type: 'start', data: { amount: 5, reason: 'pens' } })]);
+    expect(actionableRoles(def, draft)).toEqual({ roles: ['requester'], exact: true });
+    // "reject" needs a reason filled in when it is taken, so it does not count; approving reads the actor's roles.
+    expect(actionableRoles(def, submitted(800))).toEqual({ roles: ['board', 'treasurer'], exact: false });
+    const noRoleConditions = {
+      ...def,
+      transitions: def.transitions.map((t) =>
+        t.id === 'approve' ? { ...t, condition: { '<=': [{ var: 'amount' }, 500] } } : t,
+      ),
+    };
+    expect(actionableRoles(noRoleConditions, submitted(800))).toEqual({ roles: [], exact: true });
+    expect(actionableRoles(noRoleConditions, submitted(100))).toEqual({
+      roles: ['board', 'treasurer'],
+      exact: true,
+    });
+  });
+
+  it('is empty when nobody can act: not started, or closed', () => {
+    expect(actionableRoles(def, replay(def, []))).toEqual({ roles: [], exact: true });
+    const ev = events();
+    const closed = replay(def, [
+      ev({ type: 'start', data: {} }),
+      ev({ type: 'transition', transitionId: 'cancel', fromState: 'draft' }),
+    ]);
+    expect(actionableRoles(def, closed)).toEqual({ roles: [], exact: true });
   });
 });

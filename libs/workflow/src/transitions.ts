@@ -6,7 +6,7 @@
 import { findTransition, isFinal, type TransitionDefinition, type WorkflowDefinition } from './definition.js';
 import type { EventPayload, TransitionEvent } from './events.js';
 import { validateForm } from './form-validator.js';
-import { evaluateCondition } from './json-logic.js';
+import { evaluateCondition, readsActorRoles } from './json-logic.js';
 import { type FormValues, patchValues } from './json-value.js';
 import type { InstanceState } from './replay.js';
 
@@ -123,6 +123,43 @@ export function availableTransitions(
       );
       return { transition, allowed: reasons.length === 0, reasons };
     });
+}
+
+export interface ActionableRoles {
+  /** Roles whose holders can take some transition now (sorted). When not `exact`, holding one is necessary, not sufficient. */
+  readonly roles: string[];
+  /**
+   * False when a transition that could be available has a condition reading
+   * `context.actorRoles`: then only `availableTransitions` with the actor's
+   * own roles can tell.
+   */
+  readonly exact: boolean;
+}
+
+/**
+ * Who can move the instance on now, as a set of roles, without knowing the
+ * actor: for every set of actor roles R, some transition is allowed with R
+ * only if R holds one of `roles`, and (when `exact`) always then. Cheap to
+ * store per instance and match against an actor's roles later (an inbox).
+ */
+export function actionableRoles(def: WorkflowDefinition, instance: InstanceState): ActionableRoles {
+  if (availability(def, instance).length > 0) return { roles: [], exact: true };
+  const roles = new Set<string>();
+  let exact = true;
+  for (const t of def.transitions) {
+    if (t.from !== instance.state) continue;
+    // With the transition's own roles the role check passes; what is left does not depend on roles...
+    if (!readsActorRoles(t.condition)) {
+      if (check(def, instance, t, t.roles, instance.data).length === 0) for (const r of t.roles) roles.add(r);
+      continue;
+    }
+    // ...unless the condition reads them: then check the rest, and leave the condition to the actor's roles.
+    if (check(def, instance, { ...t, condition: undefined }, t.roles, instance.data).length === 0) {
+      for (const r of t.roles) roles.add(r);
+      exact = false;
+    }
+  }
+  return { roles: [...roles].sort(), exact };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowDefinition } from './definition.js';
+import type { WorkflowEvent } from './events.js';
 import { events, PURCHASE_REQUEST } from './purchase-request.fixture.js';
 import { replay } from './replay.js';
 import { takeTransition } from './transitions.js';
@@ -117,6 +118,166 @@ describe('migrateInstance', () => {
     expect(migrateInstance(v2, v2, submitted)).toEqual({
       ok: false,
       errors: ['the instance runs "purchase-request" v1, not "purchase-request" v2'],
+    });
+  });
+
+  it('only moves open instances, and only to newer versions', () => {
+    const approved = replay(v1, [
+      ...ev0(),
+      ev({ type: 'transition', transitionId: 'approve', fromState: 'submitted' }, { at: '000009-0000' }),
+    ]);
+    expect(migrateInstance(v1, v2, approved, { approved: 'approved' })).toEqual({
+      ok: false,
+      errors: ['the instance is closed (final state "approved"); closed instances keep their version'],
+    });
+    const onV2 = replay(v2, [
+      events()({ type: 'start', data: { amount: 5, reason: 'x', costCentre: 'IT' } }),
+    ]);
+    expect(migrateInstance(v2, v1, { ...onV2, version: 2 })).toMatchObject({ ok: false });
+    expect(migrateInstance(v2, { ...v1, version: 2 }, onV2)).toEqual({
+      ok: false,
+      errors: [
+        '"purchase-request" v2 is not newer than "purchase-request" v2; instances only move to newer versions',
+      ],
+    });
+  });
+
+  it('returns the event to record, with the data patch that makes the item fit the new form', () => {
+    const result = migrateInstance(v1, v2, submitted, { submitted: 'review' }, { costCentre: 'IT' });
+    if (!result.ok) throw new Error(result.errors.join('; '));
+    expect(result.formErrors).toEqual([]);
+    expect(result.instance.data).toEqual({ amount: 5, reason: 'x', costCentre: 'IT' });
+    expect(result.event).toEqual({
+      type: 'migrate',
+      fromState: 'submitted',
+      fromEventId: submitted.stateEnteredBy,
+      fromVersion: 1,
+      toVersion: 2,
+      toState: 'review',
+      data: { costCentre: 'IT' },
+    });
+  });
+});
+
+/** start, submit: an instance of v1 waiting in "submitted". */
+function ev0(): WorkflowEvent[] {
+  const ev = events();
+  return [
+    ev({ type: 'start', data: { amount: 900, reason: 'laptops' } }),
+    ev({ type: 'transition', transitionId: 'submit', fromState: 'draft', fromEventId: 'e1' }),
+  ];
+}
+
+describe('replaying a migration', () => {
+  const v1 = published(undefined, draft);
+  const v2 = published(v1, v2Draft);
+  const definitions = (e: { toRef?: string }) => (e.toRef === 'v2' ? v2 : undefined);
+  /** Recorded on gateway A: v1 "submitted" becomes v2 "review", with the cost centre filled in. */
+  const migrate = (at: string, author = 'gw-a'): WorkflowEvent => ({
+    id: `migrate-${at}`,
+    at,
+    author,
+    actor: 'admin',
+    type: 'migrate',
+    fromState: 'submitted',
+    fromEventId: 'e2',
+    fromVersion: 1,
+    toVersion: 2,
+    toState: 'review',
+    toRef: 'v2',
+    data: { costCentre: 'IT' },
+  });
+  /** Recorded on gateway B, which had not seen the migration: the board approves on v1. */
+  const approve = (at: string, author = 'gw-b'): WorkflowEvent => ({
+    id: `approve-${at}`,
+    at,
+    author,
+    actor: 'bea',
+    type: 'transition',
+    transitionId: 'approve',
+    fromState: 'submitted',
+    fromEventId: 'e2',
+  });
+
+  it('moves the instance to the new version; later events follow that version', () => {
+    const after = replay(v1, [...ev0(), migrate('000005-0000')], { definitions });
+    expect(after).toMatchObject({
+      version: 2,
+      state: 'review',
+      stateEnteredBy: 'migrate-000005-0000',
+      data: { amount: 900, reason: 'laptops', costCentre: 'IT' },
+      conflicts: [],
+    });
+    expect(after.history.at(-1)?.status).toBe('applied');
+    const approveOnV2 = takeTransition(v2, after, 'approve', ['board']);
+    if (!approveOnV2.ok) throw new Error('approve refused');
+    const done = replay(
+      v1,
+      [
+        ...ev0(),
+        migrate('000005-0000'),
+        { ...approveOnV2.event, id: 'x', at: '000006-0000', author: 'gw-a', actor: 'bea' },
+      ],
+      { definitions },
+    );
+    expect(done).toMatchObject({ version: 2, state: 'approved' });
+  });
+
+  it('races a transition on another gateway: the first in (at, author, id) wins, in any delivery order', () => {
+    // The migration first: the approval, made on v1, loses to it.
+    const migrationFirst = [...ev0(), migrate('000005-0000'), approve('000006-0000')];
+    const a = replay(v1, migrationFirst, { definitions });
+    expect(replay(v1, [...migrationFirst].reverse(), { definitions })).toEqual(a);
+    expect(a).toMatchObject({ version: 2, state: 'review' });
+    expect(a.conflicts).toEqual([
+      {
+        fromState: 'submitted',
+        enteredBy: 'e2',
+        winner: 'migrate-000005-0000',
+        losers: ['approve-000006-0000'],
+      },
+    ]);
+    expect(a.history.at(-1)).toMatchObject({
+      status: 'superseded',
+      reason: 'event "migrate-000005-0000" had already migrated the instance from "submitted" to version 2',
+    });
+
+    // The approval first: the item closes on v1 and the migration loses.
+    const approvalFirst = [...ev0(), approve('000005-0000', 'gw-a'), migrate('000005-0000', 'gw-b')];
+    const b = replay(v1, approvalFirst, { definitions });
+    expect(replay(v1, [...approvalFirst].reverse(), { definitions })).toEqual(b);
+    expect(b).toMatchObject({ version: 1, state: 'approved' });
+    expect(b.conflicts).toEqual([
+      {
+        fromState: 'submitted',
+        enteredBy: 'e2',
+        winner: 'approve-000005-0000',
+        losers: ['migrate-000005-0000'],
+      },
+    ]);
+  });
+
+  it('rejects migrations it cannot apply, with the reason', () => {
+    const reasons = (event: WorkflowEvent, options = { definitions }) =>
+      replay(v1, [...ev0(), event], options).history.at(-1);
+    expect(reasons(migrate('000005-0000'), { definitions: () => undefined })).toMatchObject({
+      status: 'rejected',
+      reason: 'version 2 of "purchase-request" is not known here',
+    });
+    expect(reasons({ ...migrate('000005-0000'), toState: 'pending' } as WorkflowEvent)).toMatchObject({
+      status: 'rejected',
+      reason: 'version 2 of "purchase-request" has no state "pending"',
+    });
+    expect(reasons({ ...migrate('000005-0000'), toVersion: 3 } as WorkflowEvent)).toMatchObject({
+      status: 'rejected',
+      reason: 'the target definition is version 2, not 3',
+    });
+    expect(reasons(migrate('000005-0000'), { definitions: () => ({ ...v2, version: 1 }) })).toMatchObject({
+      status: 'rejected',
+    });
+    expect(reasons({ ...migrate('000005-0000'), fromVersion: 2 } as WorkflowEvent)).toMatchObject({
+      status: 'rejected',
+      reason: 'the migration starts from version 2, but the instance runs version 1',
     });
   });
 });

@@ -3,9 +3,10 @@
  * instances keep the version they started on; moving one to a newer version
  * is an explicit `migrateInstance`.
  */
-import { findState, type WorkflowDefinition } from './definition.js';
+import { findState, isFinal, type WorkflowDefinition } from './definition.js';
+import type { EventPayload, MigrateEvent } from './events.js';
 import { type FieldError, validateForm } from './form-validator.js';
-import { cloneJson, deepFreeze } from './json-value.js';
+import { cloneJson, deepFreeze, type FormValues, patchValues } from './json-value.js';
 import type { InstanceState } from './replay.js';
 import { type DefinitionIssue, validateDefinition } from './validate-definition.js';
 
@@ -49,23 +50,29 @@ export function publishVersion(
 export type MigrateResult =
   | {
       ok: true;
+      /** The instance as it will be once the migration is recorded (its history does not show it yet). */
       instance: InstanceState;
-      /** How the instance's data falls short of the new form (empty if it fits); the caller decides whether that blocks. */
+      /** How the instance's data (after `dataPatch`) falls short of the new form (empty if it fits); the caller decides whether that blocks. */
       formErrors: FieldError[];
+      /** What to record: wrap it with id, at, author and actor (and a `toRef` if the caller names versions). */
+      event: EventPayload<MigrateEvent>;
     }
   | { ok: false; errors: string[] };
 
 /**
- * Moves an instance from `fromDef` to `toDef`: its current state maps to the
- * state with the same id, or to `stateMap[state]`. History, data, assignee
- * and conflicts carry over. Recording the migration (e.g. as an op) is the
- * caller's job; replaying old events against `toDef` is not meaningful.
+ * Moves an open instance from `fromDef` to the newer `toDef`: its current
+ * state maps to `stateMap[state]`, or else to the state with the same id.
+ * History, assignee and conflicts carry over; data too, merge-patched by
+ * `dataPatch`. Returns the event to record: replaying it (with `replay`'s
+ * `definitions` option resolving `toDef`) gives the same state, version and
+ * data as `instance`.
  */
 export function migrateInstance(
   fromDef: WorkflowDefinition,
   toDef: WorkflowDefinition,
   instance: InstanceState,
   stateMap: Readonly<Record<string, string>> = {},
+  dataPatch?: FormValues,
 ): MigrateResult {
   const from = `"${fromDef.key}" v${fromDef.version}`;
   const to = `"${toDef.key}" v${toDef.version}`;
@@ -74,19 +81,35 @@ export function migrateInstance(
   if (instance.key !== fromDef.key || instance.version !== fromDef.version) {
     return { ok: false, errors: [`the instance runs "${instance.key}" v${instance.version}, not ${from}`] };
   }
-  let state: string | null = null;
-  if (instance.state !== null) {
-    const target = Object.hasOwn(stateMap, instance.state) ? stateMap[instance.state] : instance.state;
-    if (findState(toDef, target) === undefined) {
-      const message =
-        target === instance.state
-          ? `state "${instance.state}" of ${from} has no counterpart in ${to}; map it to one of ${toDef.states.map((s) => `"${s.id}"`).join(', ')}`
-          : `the state map sends "${instance.state}" to "${target}", which ${to} does not define`;
-      return { ok: false, errors: [message] };
-    }
-    state = target;
+  if (toDef.version <= fromDef.version)
+    return { ok: false, errors: [`${to} is not newer than ${from}; instances only move to newer versions`] };
+  if (instance.state === null) return { ok: false, errors: ['the instance has not been started'] };
+  if (isFinal(fromDef, instance.state)) {
+    return {
+      ok: false,
+      errors: [
+        `the instance is closed (final state "${instance.state}"); closed instances keep their version`,
+      ],
+    };
   }
-  const migrated: InstanceState = { ...instance, version: toDef.version, state };
-  const form = validateForm(toDef, instance.data);
-  return { ok: true, instance: migrated, formErrors: form.errors };
+  const target = Object.hasOwn(stateMap, instance.state) ? stateMap[instance.state] : instance.state;
+  if (findState(toDef, target) === undefined) {
+    const message =
+      target === instance.state
+        ? `state "${instance.state}" of ${from} has no counterpart in ${to}; map it to one of ${toDef.states.map((s) => `"${s.id}"`).join(', ')}`
+        : `the state map sends "${instance.state}" to "${target}", which ${to} does not define`;
+    return { ok: false, errors: [message] };
+  }
+  const data = patchValues(instance.data, dataPatch);
+  const migrated: InstanceState = { ...instance, version: toDef.version, state: target, data };
+  const event: EventPayload<MigrateEvent> = {
+    type: 'migrate',
+    fromState: instance.state,
+    ...(instance.stateEnteredBy !== null ? { fromEventId: instance.stateEnteredBy } : {}),
+    fromVersion: fromDef.version,
+    toVersion: toDef.version,
+    toState: target,
+    ...(dataPatch !== undefined ? { data: dataPatch } : {}),
+  };
+  return { ok: true, instance: migrated, formErrors: validateForm(toDef, data).errors, event };
 }
