@@ -226,6 +226,122 @@ describe('convergence of workflows, decisions and projects', () => {
     expect((await south_.ann.gql(result, { o: orgId, d: decision })).decision.result).toEqual(r);
   });
 
+  it('converges when a migration on one gateway races a transition on another', async () => {
+    const { orgId } = org;
+    const gql = (c: GraphQLClient, q: string, input: Record<string, unknown>) =>
+      c.gql(q, { input: { orgId, ...input } });
+    const renamed = (id: string) => (id === 'submitted' ? 'review' : id);
+    const definition = { ...PURCHASE_REQUEST, key: 'petty-cash' };
+    const { defineWorkflow } = await gql(
+      org.owner.client,
+      'mutation ($input: DefineWorkflowInput!) { defineWorkflow(input: $input) { id } }',
+      { definition, startRoles: ['requester'] },
+    );
+    await gql(
+      org.owner.client,
+      'mutation ($input: PublishWorkflowVersionInput!) { publishWorkflowVersion(input: $input) { version } }',
+      {
+        workflowId: defineWorkflow.id,
+        definition: {
+          ...definition,
+          states: definition.states.map((st) => ({ ...st, id: renamed(st.id) })),
+          transitions: definition.transitions.map((t) => ({
+            ...t,
+            from: renamed(t.from),
+            to: renamed(t.to),
+          })),
+        },
+      },
+    );
+    // Two requests, both submitted before the gateways part (the items start on version 2, so version 3 is the target).
+    const items: string[] = [];
+    for (const title of ['Migration first', 'Approval first']) {
+      const { startWorkflowItem } = await gql(
+        org.members.ann.client,
+        'mutation ($input: StartWorkflowItemInput!) { startWorkflowItem(input: $input) { id } }',
+        { workflowId: defineWorkflow.id, title, data: { amount: 200, reason: 'fair' } },
+      );
+      items.push(startWorkflowItem.id);
+    }
+    const { publishWorkflowVersion: v3 } = await gql(
+      org.owner.client,
+      'mutation ($input: PublishWorkflowVersionInput!) { publishWorkflowVersion(input: $input) { version versionId } }',
+      { workflowId: defineWorkflow.id, definition: { ...definition, name: 'Petty cash' } },
+    );
+    for (const itemId of items) {
+      await gql(
+        org.members.ann.client,
+        'mutation ($input: TakeWorkflowTransitionInput!) { takeWorkflowTransition(input: $input) { state } }',
+        { itemId, transitionId: 'submit' },
+      );
+    }
+    const held = new Set((await oplog(south).opsOf(orgId, 5000)).map((op) => op.id));
+    await feed(
+      south,
+      (await oplog(north).opsOf(orgId, 5000)).filter((op) => !held.has(op.id)),
+    );
+
+    // Apart: an admin migrates on the north, the treasurer approves on the south; the clock decides who is first.
+    const migrate = (itemId: string) =>
+      gql(
+        org.owner.client,
+        'mutation ($input: MigrateWorkflowItemInput!) { migrateWorkflowItem(input: $input) { state } }',
+        { itemId, toVersionId: v3.versionId, stateMap: [{ from: 'review', to: 'submitted' }] },
+      );
+    const approve = (itemId: string) =>
+      gql(
+        south_.tom,
+        'mutation ($input: TakeWorkflowTransitionInput!) { takeWorkflowTransition(input: $input) { state } }',
+        { itemId, transitionId: 'approve' },
+      );
+    now += 60_000;
+    expect((await migrate(items[0])).migrateWorkflowItem.state).toBe('submitted');
+    now += 60_000;
+    expect((await approve(items[0])).takeWorkflowTransition.state).toBe('approved');
+    expect((await approve(items[1])).takeWorkflowTransition.state).toBe('approved');
+    now += 60_000;
+    expect((await migrate(items[1])).migrateWorkflowItem.state).toBe('submitted');
+
+    // Together again, in both directions and on fresh gateways in two orders.
+    const before = new Set((await oplog(gateways[2]).opsOf(orgId, 5000)).map((op) => op.id));
+    const all = [...(await oplog(north).opsOf(orgId, 5000)), ...(await oplog(south).opsOf(orgId, 5000))];
+    const fresh = [...new Map(all.filter((op) => !before.has(op.id)).map((op) => [op.id, op])).values()];
+    await feed(gateways[2], interleave(fresh, 3));
+    await feed(gateways[3], interleave(fresh, 11));
+    await feed(
+      north,
+      fresh.filter((op) => op.author === south.gateway.identity.peerId),
+    );
+    await feed(
+      south,
+      fresh.filter((op) => op.author === north.gateway.identity.peerId),
+    );
+    const hashes = await Promise.all(gateways.map((gw) => hash(gw, orgId)));
+    expect(new Set(hashes).size).toBe(1);
+
+    const itemQuery = `query ($o: ID!, $i: ID!) { workflowItem(orgId: $o, id: $i) {
+      state workflow { version } conflicts { fromState winner losers } history { type status } } }`;
+    const view = async (itemId: string) => {
+      const onNorth = (await org.owner.client.gql(itemQuery, { o: orgId, i: itemId })).workflowItem;
+      expect((await south_.ann.gql(itemQuery, { o: orgId, i: itemId })).workflowItem).toEqual(onNorth);
+      const id = (type: string) => onNorth.history.findIndex((h: { type: string }) => h.type === type);
+      return { ...onNorth, migrateAt: id('migrate') };
+    };
+    // The migration was first: the item runs version 3, and the approval (made on version 2) lost to it.
+    const first = await view(items[0]);
+    expect(first).toMatchObject({ state: 'submitted', workflow: { version: 3 } });
+    expect(first.conflicts).toEqual([
+      { fromState: 'review', winner: expect.any(String), losers: [expect.any(String)] },
+    ]);
+    expect(first.history.at(-1)).toEqual({ type: 'transition', status: 'superseded' });
+    expect(first.history[first.migrateAt]).toEqual({ type: 'migrate', status: 'applied' });
+    // The approval was first: the item closed on version 2, and the migration lost.
+    const second = await view(items[1]);
+    expect(second).toMatchObject({ state: 'approved', workflow: { version: 2 } });
+    expect(second.conflicts).toHaveLength(1);
+    expect(second.history.at(-1)).toEqual({ type: 'migrate', status: 'superseded' });
+  });
+
   it('rebuilds the same rows from the log', async () => {
     const before = await rows(gateways[2], org.orgId);
     await oplog(gateways[2]).rebuild();

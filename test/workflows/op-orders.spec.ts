@@ -12,7 +12,7 @@ import { ProjectionRegistry } from '../../apps/gateway/src/oplog/projection-regi
 import { StateHashService } from '../../apps/gateway/src/oplog/state-hash.service.js';
 import { deliveryArb } from '../foundation/op-generator.js';
 import { removeDir, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
-import { buildLog, stepArb } from './workflow-op-generator.js';
+import { buildLog, buildRace, raceArb, stepArb } from './workflow-op-generator.js';
 
 async function deliver(gw: TestGateway, batches: Op[][]): Promise<void> {
   const oplog = gw.gateway.app.get(OpLogService);
@@ -81,7 +81,7 @@ describe('workflow, decision and project projections in any order', () => {
           seen.tasks += c.tasks;
         },
       ),
-      { numRuns: 25 },
+      { numRuns: 40 },
     );
     // The generated logs do exercise items, competing transitions and tasks.
     expect(seen.items).toBeGreaterThan(0);
@@ -95,4 +95,47 @@ describe('workflow, decision and project projections in any order', () => {
     await a.gateway.app.get(OpLogService).rebuild();
     expect(await Promise.all(orgs.map(({ org }) => rows(a, org)))).toEqual(before);
   }, 240_000);
+
+  it('resolves a migration racing transitions on other gateways the same way, whatever the delivery order', async () => {
+    let run = 0;
+    const seen = { migrationWon: 0, migrationLost: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        raceArb.chain((race) => {
+          const log = buildRace(`wf-race-${run++}`, identities, race);
+          return fc.tuple(fc.constant(log), deliveryArb(log.authors), deliveryArb(log.authors));
+        }),
+        async ([{ orgId, item, submitted, contenders }, first, second]) => {
+          await deliver(a, first);
+          await deliver(b, second);
+          const [hashA, hashB] = [a, b].map((gw) => gw.gateway.app.get(StateHashService).stateHash(orgId));
+          expect(await hashA).toBe(await hashB);
+          // The first contender in (hlc, author, id) order wins; the others are superseded, in one conflict.
+          const key = (op: Op) => [op.hlc, op.author, op.id];
+          const [winner, ...losers] = [...contenders].sort((x, y) => {
+            const [p, q] = [key(x), key(y)];
+            const i = p.findIndex((v, j) => v !== q[j]);
+            return i < 0 ? 0 : p[i] < q[i] ? -1 : 1;
+          });
+          const [row] = await a.gateway.dataSource.query(
+            'SELECT version_id, state, conflicts FROM workflow_item WHERE id = ?',
+            [item],
+          );
+          expect(JSON.parse(row.conflicts)).toContainEqual({
+            fromState: 'submitted',
+            enteredBy: submitted.id,
+            winner: winner.id,
+            losers: losers.map((op) => op.id),
+          });
+          const migrated = winner.kind === 'workflow.itemMigrated';
+          expect(row.version_id).toBe(`${orgId}-${migrated ? 'v2' : 'v1'}`);
+          if (migrated) seen.migrationWon += 1;
+          if (losers.some((op) => op.kind === 'workflow.itemMigrated')) seen.migrationLost += 1;
+        },
+      ),
+      { numRuns: 40 },
+    );
+    expect(seen.migrationWon).toBeGreaterThan(0);
+    expect(seen.migrationLost).toBeGreaterThan(0);
+  }, 120_000);
 });

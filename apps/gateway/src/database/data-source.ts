@@ -11,12 +11,14 @@ import { Initial1700000000000 } from './migrations/1700000000000-initial.js';
 import { WorkflowsDecisionsProjects1700000000100 } from './migrations/1700000000100-workflows-decisions-projects.js';
 import { Mesh1700000000200 } from './migrations/1700000000200-mesh.js';
 import { SearchDoc1700000000300 } from './migrations/1700000000300-search-doc.js';
+import { WorkflowInbox1700000000500 } from './migrations/1700000000500-workflow-inbox.js';
 
 export const MIGRATIONS = [
   Initial1700000000000,
   WorkflowsDecisionsProjects1700000000100,
   Mesh1700000000200,
   SearchDoc1700000000300,
+  WorkflowInbox1700000000500,
 ];
 
 export function databasePath(dataDir: string): string {

@@ -34,12 +34,13 @@ export class WorkflowDefinitionsService {
     private readonly roles: WorkflowRolesService,
   ) {}
 
-  private async requireDesigner(viewer: Viewer | null, orgId: string): Promise<Access> {
+  /** Admins and holders of the designer role manage workflows: define, publish, migrate items. */
+  async requireDesigner(viewer: Viewer | null, orgId: string, what = 'designing workflows'): Promise<Access> {
     const access = await this.access.require(viewer, orgId, 'viewer');
     if (roleAtLeast(access.role, 'admin')) return access;
     if ((await this.roles.actorRoles(access.viewer.accountId, access.org)).includes(DESIGNER_ROLE))
       return access;
-    throw forbidden(`designing workflows needs the admin or ${DESIGNER_ROLE} role`);
+    throw forbidden(`${what} needs the admin or ${DESIGNER_ROLE} role`);
   }
 
   async define(

@@ -1,7 +1,8 @@
-import { EDIT_CONFLICT_WORKFLOW } from '@gatehouse/workflow';
+import { EDIT_CONFLICT_WORKFLOW, replay, type WorkflowDefinition } from '@gatehouse/workflow';
 import { describe, expect, it } from 'vitest';
 import { JSONScalar, MAX_JSON_BYTES } from './dtos/json.scalar.js';
 import { type EventRow, toEngineEvent } from './workflow-events.util.js';
+import { inboxColumns, waitsOn } from './workflow-inbox.util.js';
 import { firstStart, waitingRoles } from './workflow-items.store.js';
 import { expandOrgRole } from './workflow-roles.service.js';
 
@@ -52,6 +53,28 @@ describe('workflow events from ops', () => {
       type: 'update',
       data: { note: 'merged' },
     });
+    expect(
+      toEngineEvent(
+        row('workflow.itemMigrated', {
+          itemId: 'i1',
+          toVersionId: 'ver-3',
+          fromVersion: 1,
+          toVersion: 3,
+          fromState: 'submitted',
+          fromEventId: 'op0',
+          toState: 'review',
+        }),
+      ),
+    ).toEqual({
+      ...envelope,
+      type: 'migrate',
+      fromState: 'submitted',
+      fromEventId: 'op0',
+      fromVersion: 1,
+      toVersion: 3,
+      toState: 'review',
+      toRef: 'ver-3',
+    });
     expect(() => toEngineEvent(row('wiki.revision', {}))).toThrow(/not a workflow event/);
   });
 
@@ -86,5 +109,70 @@ describe('the JSON scalar', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 30; i++) deep = [deep];
     expect(() => scalar.parseValue(deep)).toThrow(/nested/);
+  });
+});
+
+describe('inbox columns', () => {
+  /** Treasurers pay up to 500, the board anything above; only holders of "finance" hold submitted items; admins may cancel. */
+  const def: WorkflowDefinition = {
+    key: 'pay',
+    version: 1,
+    name: 'Pay',
+    roles: ['treasurer', 'board', 'finance'],
+    states: [
+      { id: 'submitted', initial: true, assigneeRoles: ['finance'] },
+      { id: 'paid', final: true },
+    ],
+    transitions: [
+      {
+        id: 'pay',
+        name: 'Pay',
+        from: 'submitted',
+        to: 'paid',
+        roles: ['treasurer'],
+        condition: { '<=': [{ var: 'amount' }, 500] },
+      },
+      {
+        id: 'pay-large',
+        name: 'Pay',
+        from: 'submitted',
+        to: 'paid',
+        roles: ['board'],
+        condition: { '>': [{ var: 'amount' }, 500] },
+      },
+      { id: 'cancel', name: 'Cancel', from: 'submitted', to: 'paid', roles: ['admin'] },
+    ],
+    form: { type: 'object', properties: { amount: { type: 'number' } } },
+  };
+  const at = (amount: number) =>
+    replay(def, [{ id: 'e1', at: '1', author: 'gw', actor: 'ann', type: 'start', data: { amount } }]);
+
+  it('stores who can act now, exactly when no condition reads the actor’s roles', () => {
+    expect(inboxColumns(def, at(100))).toEqual({
+      readyRoles: '["admin","treasurer"]',
+      readyExact: 1,
+      assigneeRoles: '["finance"]',
+    });
+    expect(inboxColumns(def, at(900)).readyRoles).toBe('["admin","board"]');
+    const closed = replay(def, [
+      ...at(1).history.map((h) => h.event),
+      {
+        id: 'e2',
+        at: '2',
+        author: 'gw',
+        actor: 'ann',
+        type: 'transition',
+        transitionId: 'pay',
+        fromState: 'submitted',
+      },
+    ]);
+    expect(inboxColumns(def, closed)).toEqual({ readyRoles: '[]', readyExact: 1, assigneeRoles: '[]' });
+  });
+
+  it('asks the engine with the actor’s roles, and wants a state assignee role', () => {
+    expect(waitsOn(def, 'submitted', { amount: 100 }, ['finance', 'treasurer'])).toBe(true);
+    expect(waitsOn(def, 'submitted', { amount: 900 }, ['finance', 'treasurer'])).toBe(false);
+    expect(waitsOn(def, 'submitted', { amount: 100 }, ['treasurer'])).toBe(false);
+    expect(waitsOn(def, 'submitted', { amount: 100 }, ['finance', 'admin'])).toBe(true);
   });
 });

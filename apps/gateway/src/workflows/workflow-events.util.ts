@@ -24,6 +24,7 @@ export const EVENT_TYPE: Readonly<Record<string, WorkflowEvent['type']>> = {
   'workflow.itemTransitioned': 'transition',
   'workflow.itemAssigned': 'assign',
   'workflow.itemCommented': 'comment',
+  'workflow.itemMigrated': 'migrate',
   'conflict.transitioned': 'transition',
   'conflict.assigned': 'assign',
   'conflict.commented': 'comment',
@@ -56,6 +57,18 @@ export function toEngineEvent(row: EventRow): WorkflowEvent {
       return { ...base, type: 'comment', text: String(p.text ?? '') };
     case 'update':
       return { ...base, type: 'update', data: { note: p.note } };
+    case 'migrate':
+      return {
+        ...base,
+        type: 'migrate',
+        fromState: p.fromState as string,
+        ...(typeof p.fromEventId === 'string' ? { fromEventId: p.fromEventId } : {}),
+        fromVersion: p.fromVersion as number,
+        toVersion: p.toVersion as number,
+        toState: p.toState as string,
+        toRef: p.toVersionId as string,
+        ...(p.data !== undefined ? { data: p.data as Payload } : {}),
+      };
     default:
       throw new Error(`op kind ${row.kind} is not a workflow event`);
   }

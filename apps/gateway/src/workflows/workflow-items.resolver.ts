@@ -7,6 +7,8 @@ import {
   AssignWorkflowItemInput,
   AvailableWorkflowTransition,
   CommentOnWorkflowItemInput,
+  MigrateWorkflowItemInput,
+  MigrateWorkflowItemsInput,
   StartWorkflowItemInput,
   TakeWorkflowTransitionInput,
   WorkflowHistoryEntry,
@@ -14,7 +16,7 @@ import {
   WorkflowItemConnection,
   WorkflowTransitionConflict,
 } from './dtos/workflow-item.types.js';
-import { toConflicts, toHistoryEntry, toItem, toWorkflow } from './workflow.mapper.js';
+import { toConflicts, toHistory, toItem, toWorkflow } from './workflow.mapper.js';
 import { WorkflowDefinitionsService } from './workflow-definitions.service.js';
 import { WorkflowItemsService } from './workflow-items.service.js';
 import { WorkflowQueriesService } from './workflow-queries.service.js';
@@ -100,8 +102,7 @@ export class WorkflowItemsResolver {
     @Parent() item: WorkflowItem,
     @Context() ctx: RequestContext,
   ): Promise<WorkflowHistoryEntry[]> {
-    const { def, instance } = await this.items.load(ctx.viewer, item.orgId, item.id);
-    return instance.history.map((entry) => toHistoryEntry(def, entry));
+    return toHistory((await this.items.load(ctx.viewer, item.orgId, item.id)).replayed);
   }
 
   @ResolveField(() => [WorkflowTransitionConflict], { complexity: 10 })
@@ -125,6 +126,26 @@ export class WorkflowItemsResolver {
   @Mutation(() => WorkflowItem)
   async assignWorkflowItem(@Args('input') input: AssignWorkflowItemInput, @Context() ctx: RequestContext) {
     return toItem(await this.items.assign(ctx.viewer, input));
+  }
+
+  @Mutation(() => WorkflowItem, {
+    description:
+      'Moves an open item to a newer version of its workflow (admins and designers); its history shows the migration',
+  })
+  async migrateWorkflowItem(@Args('input') input: MigrateWorkflowItemInput, @Context() ctx: RequestContext) {
+    return toItem(await this.items.migrate(ctx.viewer, input));
+  }
+
+  @Mutation(() => [WorkflowItem], {
+    complexity: ({ childComplexity }: { childComplexity: number }) => 20 * childComplexity,
+    description:
+      'Moves every open item of a workflow (in the organisation and its departments) on an older version to a newer one, all or none',
+  })
+  async migrateWorkflowItems(
+    @Args('input') input: MigrateWorkflowItemsInput,
+    @Context() ctx: RequestContext,
+  ) {
+    return (await this.items.migrateAll(ctx.viewer, input)).map(toItem);
   }
 
   @Mutation(() => WorkflowItem)

@@ -1,9 +1,12 @@
+import type { WorkflowDefinition } from '@gatehouse/workflow';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Viewer } from '../auth/viewer.js';
-import { type Connection, decodeCursor, toConnection } from '../graphql/pagination.js';
+import { type Connection, decodeCursor, encodeCursor, toConnection } from '../graphql/pagination.js';
 import { DATA_SOURCE } from '../oplog/tokens.js';
 import { AccessService, type OrgRow } from '../orgs/access.service.js';
+import { definitionOf, versionRow } from './definition-store.js';
+import { waitsOn } from './workflow-inbox.util.js';
 import type { ItemRow } from './workflow-items.store.js';
 import { WorkflowRolesService } from './workflow-roles.service.js';
 
@@ -13,6 +16,9 @@ export interface ItemFilter {
   open?: boolean | null;
   withConflicts?: boolean | null;
 }
+
+/** How many candidate rows one inbox page reads at most before it returns a short page. */
+const MAX_INBOX_SCAN = 1000;
 
 const page = (rows: ItemRow[], first: number) =>
   toConnection(
@@ -64,9 +70,12 @@ export class WorkflowQueriesService {
 
   /**
    * Open items of the organisation and its departments that wait on the
-   * viewer: assigned to them, or unassigned and waiting on a role they hold
-   * there. Conditions (amount limits...) are not evaluated here; the item's
-   * availableTransitions says what the viewer may do.
+   * viewer: assigned to them, or unassigned, in a state whose assignee roles
+   * (if it names any) include one of theirs, with a transition they can take
+   * now: role, condition, required fields and form, as the engine's
+   * `availableTransitions` decides. The item rows say which roles can act
+   * (workflow-inbox.util.ts); only items whose conditions read the actor's
+   * roles are asked again here, with the viewer's roles.
    */
   async inbox(
     viewer: Viewer | null,
@@ -75,27 +84,55 @@ export class WorkflowQueriesService {
     after?: string,
   ): Promise<Connection<ItemRow>> {
     const { org, viewer: me } = await this.access.require(viewer, orgId, 'viewer');
-    const [hlc, id] = (decodeCursor(after) ?? ['\uffff', '']) as [string, string];
+    let cursor = (decodeCursor(after) ?? ['\uffff', '']) as [string, string];
     const clauses: string[] = [];
     const params: unknown[] = [];
     const orgs = await this.subtree(org);
+    const rolesIn = new Map<string, string[]>();
     for (const o of orgs) {
       const roles = await this.roles.actorRoles(me.accountId, o);
       if (!roles.length) continue;
+      rolesIn.set(o.id, roles);
+      const mine = roles.map(() => '?').join(',');
       clauses.push(
-        `(org_id = ? AND EXISTS (SELECT 1 FROM json_each(waiting_roles) WHERE value IN (${roles.map(() => '?').join(',')})))`,
+        `(org_id = ? AND EXISTS (SELECT 1 FROM json_each(ready_roles) WHERE value IN (${mine}))
+          AND (assignee_roles = '[]' OR EXISTS (SELECT 1 FROM json_each(assignee_roles) WHERE value IN (${mine}))))`,
       );
-      params.push(o.id, ...roles);
+      params.push(o.id, ...roles, ...roles);
     }
     const orgIds = orgs.map((o) => o.id);
-    const rows: ItemRow[] = await this.db.query(
-      `SELECT * FROM workflow_item WHERE final = 0 AND org_id IN (${orgIds.map(() => '?').join(',')})
-         AND (assignee = ? OR (assignee IS NULL AND (${clauses.join(' OR ') || '0'})))
-         AND (updated_hlc, id) < (?, ?)
-       ORDER BY updated_hlc DESC, id DESC LIMIT ?`,
-      [...orgIds, me.accountId, ...params, hlc, id, first + 1],
-    );
-    return page(rows, first);
+    const nodes: ItemRow[] = [];
+    const definitions = new Map<string, WorkflowDefinition | null>();
+    const waitsOnMe = async (row: ItemRow): Promise<boolean> => {
+      if (row.assignee === me.accountId || row.ready_exact) return true;
+      if (!definitions.has(row.version_id)) {
+        const version = await versionRow(this.db, row.version_id);
+        definitions.set(row.version_id, version && definitionOf(version));
+      }
+      const def = definitions.get(row.version_id);
+      return !!def && waitsOn(def, row.state, JSON.parse(row.data), rolesIn.get(row.org_id) ?? []);
+    };
+    // Rows come first + 1 at a time; a few may be dropped by waitsOnMe, so read on until the page is full.
+    for (let scanned = 0; ; ) {
+      const rows: ItemRow[] = await this.db.query(
+        `SELECT * FROM workflow_item WHERE final = 0 AND org_id IN (${orgIds.map(() => '?').join(',')})
+           AND (assignee = ? OR (assignee IS NULL AND (${clauses.join(' OR ') || '0'})))
+           AND (updated_hlc, id) < (?, ?)
+         ORDER BY updated_hlc DESC, id DESC LIMIT ?`,
+        [...orgIds, me.accountId, ...params, ...cursor, first + 1],
+      );
+      for (const row of rows) {
+        scanned += 1;
+        if (await waitsOnMe(row)) nodes.push(row);
+        if (nodes.length > first) return page(nodes, first);
+        cursor = [row.updated_hlc, row.id];
+        if (scanned >= MAX_INBOX_SCAN) {
+          // Many candidates in a row that the viewer cannot act on: hand back what there is, and where to go on.
+          return { nodes, pageInfo: { hasNextPage: true, endCursor: encodeCursor(cursor) } };
+        }
+      }
+      if (rows.length <= first) return page(nodes, first);
+    }
   }
 
   private subtree(org: OrgRow): Promise<OrgRow[]> {

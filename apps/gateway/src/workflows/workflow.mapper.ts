@@ -8,7 +8,7 @@ import type {
   WorkflowItem,
   WorkflowTransitionConflict,
 } from './dtos/workflow-item.types.js';
-import type { ItemRow } from './workflow-items.store.js';
+import type { ItemRow, ReplayedItem } from './workflow-items.store.js';
 
 export const toWorkflowVersion = (row: VersionRow): WorkflowVersion => ({
   versionId: row.id,
@@ -66,9 +66,36 @@ export const toItem = (row: ItemRow): WorkflowItem => ({
   updatedAt: hlcToDate(row.updated_hlc),
 });
 
-export function toHistoryEntry(def: WorkflowDefinition, entry: HistoryEntry): WorkflowHistoryEntry {
+/**
+ * An item's history. Each transition is named against the version the item
+ * ran on when it was taken (migrations move it from one to the next).
+ */
+export function toHistory(
+  item: Pick<ReplayedItem, 'instance' | 'versions' | 'payload'>,
+): WorkflowHistoryEntry[] {
+  const start = item.versions.get(item.payload.versionId);
+  const seen: WorkflowDefinition[] = start ? [definitionOf(start)] : [];
+  return item.instance.history.map((entry) => {
+    const e = entry.event;
+    if (e.type === 'migrate' && entry.status === 'applied') {
+      const to = e.toRef === undefined ? undefined : item.versions.get(e.toRef);
+      if (to) seen.unshift(definitionOf(to));
+    }
+    // The newest version the item had reached that has this transition from this state.
+    const def =
+      e.type === 'transition'
+        ? seen.find((d) => d.transitions.some((t) => t.id === e.transitionId && t.from === e.fromState))
+        : undefined;
+    return toHistoryEntry(def ?? seen[0], entry);
+  });
+}
+
+export function toHistoryEntry(
+  def: WorkflowDefinition | undefined,
+  entry: HistoryEntry,
+): WorkflowHistoryEntry {
   const e = entry.event;
-  const t = e.type === 'transition' ? def.transitions.find((x) => x.id === e.transitionId) : undefined;
+  const t = e.type === 'transition' ? def?.transitions.find((x) => x.id === e.transitionId) : undefined;
   return {
     id: e.id,
     type: e.type,
@@ -78,11 +105,16 @@ export function toHistoryEntry(def: WorkflowDefinition, entry: HistoryEntry): Wo
     gatewayId: e.author,
     at: hlcToDate(e.at),
     transitionId: e.type === 'transition' ? e.transitionId : null,
-    fromState: e.type === 'transition' ? e.fromState : null,
-    toState: t?.to ?? null,
+    fromState: e.type === 'transition' || e.type === 'migrate' ? e.fromState : null,
+    toState: e.type === 'migrate' ? e.toState : (t?.to ?? null),
+    fromVersion: e.type === 'migrate' ? e.fromVersion : null,
+    toVersion: e.type === 'migrate' ? e.toVersion : null,
     assigneeId: e.type === 'assign' || e.type === 'transition' ? (e.assignee ?? null) : null,
     text: e.type === 'comment' ? e.text : null,
-    data: e.type === 'start' || e.type === 'update' || e.type === 'transition' ? (e.data ?? null) : null,
+    data:
+      e.type === 'start' || e.type === 'update' || e.type === 'transition' || e.type === 'migrate'
+        ? (e.data ?? null)
+        : null,
   };
 }
 

@@ -67,6 +67,20 @@ export class WorkflowsProjection implements Projection, OnModuleInit {
     'workflow.itemTransitioned': transition('itemId'),
     'workflow.itemAssigned': object(['orgId', 'itemId', 'assignee'], { orgId: id, itemId: id, assignee }),
     'workflow.itemCommented': object(['orgId', 'itemId', 'text'], { orgId: id, itemId: id, text }),
+    'workflow.itemMigrated': object(
+      ['orgId', 'itemId', 'toVersionId', 'fromVersion', 'toVersion', 'fromState', 'toState'],
+      {
+        orgId: id,
+        itemId: id,
+        toVersionId: id,
+        fromVersion: { type: 'integer', minimum: 1 },
+        toVersion: { type: 'integer', minimum: 1 },
+        fromState: name,
+        fromEventId: id,
+        toState: name,
+        data,
+      },
+    ),
     'conflict.transitioned': transition('conflictId'),
     'conflict.assigned': object(['orgId', 'conflictId', 'assignee'], { orgId: id, conflictId: id, assignee }),
     'conflict.commented': object(['orgId', 'conflictId', 'text'], { orgId: id, conflictId: id, text }),
@@ -143,11 +157,12 @@ export class WorkflowsProjection implements Projection, OnModuleInit {
         lwwStamp(op),
       ],
     );
-    // Items whose events arrived before their definition can be computed now.
+    // Items whose events arrived before their definition (or a migration's target) can be computed now.
     const waiting: { instance_id: string }[] = await tx.query(
       `SELECT DISTINCT instance_id FROM workflow_event
-       WHERE kind = 'workflow.itemStarted' AND json_extract(payload, '$.versionId') = ?`,
-      [p.versionId],
+       WHERE (kind = 'workflow.itemStarted' AND json_extract(payload, '$.versionId') = ?)
+          OR (kind = 'workflow.itemMigrated' AND json_extract(payload, '$.toVersionId') = ?)`,
+      [p.versionId, p.versionId],
     );
     for (const w of waiting) await recomputeItem(tx, w.instance_id);
     for (const listener of this.versionListeners) await listener(tx, p.versionId);
@@ -170,6 +185,7 @@ export class WorkflowsProjection implements Projection, OnModuleInit {
         `SELECT id, org_id, instance_id, kind, payload, actor, author, hlc FROM workflow_event WHERE ${inOrg} ORDER BY id`,
         [rootOrg],
       ),
+      // ready_roles, ready_exact and assignee_roles follow from version_id, state and data (workflow-inbox.util.ts).
       await tx.query(
         `SELECT id, org_id, workflow_id, version_id, title, state, final, assignee, waiting_roles, data, conflicts,
            conflict_count, started_by, started_hlc, updated_hlc FROM workflow_item WHERE ${inOrg} ORDER BY id`,

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
-import { IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { IdField } from '../../graphql/id-field.decorator.js';
 import { ConnectionOf } from '../../graphql/pagination.js';
 import { JSONValue } from './json.scalar.js';
@@ -74,7 +74,7 @@ export class WorkflowHistoryEntry {
   @Field(() => ID)
   id!: string;
 
-  @Field({ description: 'start, transition, assign, comment or update' })
+  @Field({ description: 'start, transition, assign, comment, update or migrate' })
   type!: string;
 
   @Field({ description: 'applied, superseded (lost to a concurrent transition) or rejected' })
@@ -100,6 +100,12 @@ export class WorkflowHistoryEntry {
 
   @Field(() => String, { nullable: true })
   toState!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'migrate: the version the item ran on' })
+  fromVersion!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'migrate: the version it moved to' })
+  toVersion!: number | null;
 
   @Field(() => ID, { nullable: true })
   assigneeId!: string | null;
@@ -199,4 +205,75 @@ export class CommentOnWorkflowItemInput {
   @MinLength(1)
   @MaxLength(10_000)
   text!: string;
+}
+
+@InputType({ description: 'Where an item in state `from` goes in the new version' })
+export class WorkflowStateMappingInput {
+  @Field()
+  from!: string;
+
+  @Field()
+  to!: string;
+}
+
+@InputType()
+export class MigrateWorkflowItemInput {
+  @IdField()
+  orgId!: string;
+
+  @IdField()
+  itemId!: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'A newer version of the same workflow; default the newest',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  toVersionId?: string | null;
+
+  @Field(() => [WorkflowStateMappingInput], {
+    nullable: true,
+    description: 'For states the new version renamed or removed; other states keep their id',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  stateMap?: WorkflowStateMappingInput[] | null;
+
+  @Field(() => JSONValue, {
+    nullable: true,
+    description:
+      'Changes to the form data (JSON merge patch), e.g. to fill in a field the new version requires',
+  })
+  @IsOptional()
+  @IsObject()
+  data?: Record<string, unknown> | null;
+}
+
+@InputType()
+export class MigrateWorkflowItemsInput {
+  @IdField()
+  orgId!: string;
+
+  @IdField()
+  workflowId!: string;
+
+  @Field(() => ID, { nullable: true, description: 'A newer version of the workflow; default the newest' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  toVersionId?: string | null;
+
+  @Field(() => [WorkflowStateMappingInput], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  stateMap?: WorkflowStateMappingInput[] | null;
+
+  @Field(() => JSONValue, { nullable: true, description: 'Applied to every item (JSON merge patch)' })
+  @IsOptional()
+  @IsObject()
+  data?: Record<string, unknown> | null;
 }
