@@ -2,17 +2,25 @@
  * Hostile input from the mesh, against real gateways: a gateway with a valid
  * key but no admission, a forged signature, an op whose actor lacks the role,
  * a replayed op with a changed payload. Each is refused on every receiving
- * gateway, nothing of it is stored, and the state stays as it was.
+ * gateway, nothing of it is stored, and the state stays as it was. And a run
+ * whose older signatures are garbage (only the newest one is checked) is
+ * relayed by an honest gateway without the garbage, and without blame.
  */
+import { randomBytes } from 'node:crypto';
 import {
   canonicalDecode,
   canonicalEncode,
   decodeOp,
   encodeMessage,
   generateIdentity,
+  isNoSignature,
+  isSenderFault,
   type Op,
+  verifyOpSignature,
+  withPeerId,
 } from '@gatehouse/mesh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MeshNodeService } from '../../apps/gateway/src/mesh/node/mesh-node.service.js';
 import { GatewayOpStore } from '../../apps/gateway/src/mesh/store/gateway-op-store.js';
 import {
   admitAll,
@@ -25,6 +33,7 @@ import {
   stateHash,
   stopAll,
   syncOf,
+  until,
 } from './support/mesh-fixture.js';
 import { admitRogue, chainOf, type Rogue, startRogue, wikiEdit } from './support/rogue-gateway.js';
 
@@ -184,4 +193,129 @@ describe('hostile input from other gateways', () => {
     }
     expect(await snapshot()).toEqual(before);
   });
+
+  it('keeps the part of a run before a refused op only when it can vouch for the newest op kept', async () => {
+    const before = await snapshot();
+    const [gw] = receivers;
+    const store = gw.gateway.app.get(GatewayOpStore);
+    const [tip] = await gw.gateway.dataSource.query(
+      'SELECT seq, id FROM op WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
+      [orgId, rogue.id],
+    );
+    const run = chainOf(
+      rogue.identity,
+      orgId,
+      [
+        wikiEdit(orgId, 'cut-1', ownerId, 'one'),
+        wikiEdit(orgId, 'cut-2', ownerId, 'two'),
+        wikiEdit(orgId, 'cut-3', viewerId, 'a viewer may not edit'),
+        wikiEdit(orgId, 'cut-4', ownerId, 'four'),
+      ],
+      tip ?? null,
+    );
+    const garbled = (op: Op): Op => ({ ...op, sig: new Uint8Array(64).fill(9) });
+    // The newest signature is valid, so the run is authentic; the third op has no authority. What would be
+    // kept ends at the second op, whose signature is garbage: this gateway could not send it on. Refused whole.
+    const first = await store.ingest(orgId, [garbled(run[0]), garbled(run[1]), garbled(run[2]), run[3]]);
+    expect(first.applied).toBe(0);
+    expect(first.rejected.map((r) => r.reason.split(' ')[0])).toEqual([
+      'precedes',
+      'precedes',
+      'no-role',
+      'follows',
+    ]);
+    expect(first.rejected.some((r) => isSenderFault(r.reason))).toBe(false);
+    expect(await snapshot()).toEqual(before);
+    // With a valid signature at the second op, the part before the refusal is kept, that signature verified.
+    const second = await store.ingest(orgId, [garbled(run[0]), run[1], garbled(run[2]), run[3]]);
+    expect(second.applied).toBe(2);
+    const kept = await gw.gateway.dataSource.query(
+      'SELECT seq, sig_verified AS v FROM op WHERE org = ? AND author = ? AND seq > ? ORDER BY seq',
+      [orgId, rogue.id, tip?.seq ?? 0],
+    );
+    expect(kept).toEqual([
+      { seq: run[0].seq, v: 0 },
+      { seq: run[1].seq, v: 1 },
+    ]);
+  });
+});
+
+describe('a run relayed with garbage in its older signatures', () => {
+  let gws: MeshGateway[] = [];
+  let rogue: Rogue | null = null;
+  afterAll(async () => {
+    await rogue?.close();
+    await stopAll(gws);
+  }, 60_000);
+
+  it('reaches a gateway that syncs only through the one it was slipped into, which is not blamed', async () => {
+    gws = await startMeshGateways(3, 'relay');
+    const [a, b, c] = gws;
+    const orgId = await createOrganization(a.operator, 'relay');
+    const ownerId = (await a.operator.gql('{ me { account { id } } }')).me.account.id;
+    await admitAll(a.operator, orgId, [b, c]);
+    rogue = await startRogue();
+    await admitRogue(
+      rogue,
+      await inviteCode(a.operator, orgId),
+      gws.map((g) => g.peerId),
+    );
+    await converged(gws, orgId);
+
+    // From here on c can get the run only from b: a is gone and the rogue talks to b alone.
+    await a.close();
+    const cNode = c.gateway.app.get(MeshNodeService).libp2p!;
+    await cNode.dial(
+      b.gateway.app
+        .get(MeshNodeService)
+        .addresses()
+        .map((addr) => withPeerId(addr, b.peerId)),
+      { signal: AbortSignal.timeout(5000) },
+    );
+    await until(() => syncOf(c).connectedPeers().includes(b.peerId), 5000, 'c to connect to b');
+
+    // The rogue's own admitted key and an owner's edits: all authorised. Only the newest op is signed
+    // properly; b checks that signature alone, as designed. More ops than a batch, so b must cut the run.
+    const run = chainOf(
+      rogue.identity,
+      orgId,
+      Array.from({ length: 700 }, (_, i) => wikiEdit(orgId, `relayed-${i % 5}`, ownerId, `edit ${i}`)),
+    );
+    const garbage = new Set<string>();
+    const sent = run.map((op, i): [Uint8Array, Uint8Array] => {
+      if (i === run.length - 1) return [op.bytes, op.sig];
+      const sig = new Uint8Array(randomBytes(64));
+      garbage.add(Buffer.from(sig).toString('hex'));
+      return [op.bytes, sig];
+    });
+    await rogue.answerPullsWith(() => [
+      encodeMessage({ t: 'ops', ops: sent }),
+      encodeMessage({ t: 'end', vv: {} }),
+    ]);
+    const rows = (gw: MeshGateway): Promise<{ id: string; body: Uint8Array; sig: Uint8Array; v: number }[]> =>
+      gw.gateway.dataSource.query(
+        'SELECT id, body, sig, sig_verified AS v FROM op WHERE org = ? AND author = ? ORDER BY seq',
+        [orgId, rogue!.id],
+      );
+    await rogue.connect(b);
+    await until(async () => (await rows(b)).length === run.length, 30_000, 'b to take the run');
+    // b holds the run, with the one signature it checked marked as verified.
+    expect((await rows(b)).filter((r) => r.v === 1).map((r) => r.id)).toEqual([run[run.length - 1].id]);
+
+    await converged([b, c], orgId, 30_000);
+    await syncOf(c).whenIdle();
+    expect(syncOf(c).scores.score(b.peerId).offences).toEqual({});
+    const again = await syncOf(c).pull(b.peerId, orgId);
+    expect(again).toMatchObject({ refusedWith: null, applied: 0 });
+    // None of the garbage reached c: each signature it holds is real, or the placeholder for one b had not checked.
+    const held = await rows(c);
+    expect(held.length).toBe(run.length);
+    for (const row of held) {
+      expect(garbage.has(Buffer.from(row.sig).toString('hex'))).toBe(false);
+      const op = decodeOp(new Uint8Array(row.body), new Uint8Array(row.sig));
+      expect(isNoSignature(op.sig) || verifyOpSignature(op)).toBe(true);
+    }
+    // The relayed edits are there, as on b.
+    expect(await stateHash(c, orgId)).toBe(await stateHash(b, orgId));
+  }, 180_000);
 });

@@ -11,6 +11,7 @@ import { Initial1700000000000 } from './migrations/1700000000000-initial.js';
 import { WorkflowsDecisionsProjects1700000000100 } from './migrations/1700000000100-workflows-decisions-projects.js';
 import { Mesh1700000000200 } from './migrations/1700000000200-mesh.js';
 import { SearchDoc1700000000300 } from './migrations/1700000000300-search-doc.js';
+import { OpSigVerified1700000000400 } from './migrations/1700000000400-op-sig-verified.js';
 import { WorkflowInbox1700000000500 } from './migrations/1700000000500-workflow-inbox.js';
 
 export const MIGRATIONS = [
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   WorkflowsDecisionsProjects1700000000100,
   Mesh1700000000200,
   SearchDoc1700000000300,
+  OpSigVerified1700000000400,
   WorkflowInbox1700000000500,
 ];
 

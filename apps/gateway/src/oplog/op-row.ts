@@ -10,8 +10,11 @@ export interface OpRow {
   kind: string;
   entity: string;
   body: Uint8Array;
+  /** The signature as received; only a real one where `sig_verified` is 1 (see opInsertParams). */
   sig: Uint8Array;
   received_at: number;
+  /** 1: this gateway made or verified `sig`. 0: unchecked (possibly garbage, or NO_SIGNATURE). */
+  sig_verified: number;
 }
 
 export function opFromRow(row: OpRow): Op {
@@ -19,9 +22,14 @@ export function opFromRow(row: OpRow): Op {
 }
 
 export const INSERT_OP_SQL =
-  'INSERT INTO op (id, org, author, seq, hlc, kind, entity, body, sig, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  'INSERT INTO op (id, org, author, seq, hlc, kind, entity, body, sig, received_at, sig_verified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
-export function opInsertParams(op: Op, receivedAt: number): unknown[] {
+/**
+ * `sigVerified`: whether this gateway signed the op or verified its signature.
+ * A received run has only its newest signature verified (verifyRun); the
+ * others are stored unchecked and never sent on as signatures.
+ */
+export function opInsertParams(op: Op, receivedAt: number, sigVerified = false): unknown[] {
   return [
     op.id,
     op.org,
@@ -33,6 +41,7 @@ export function opInsertParams(op: Op, receivedAt: number): unknown[] {
     Buffer.from(op.bytes),
     Buffer.from(op.sig),
     receivedAt,
+    sigVerified ? 1 : 0,
   ];
 }
 

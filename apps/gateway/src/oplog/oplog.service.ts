@@ -8,6 +8,7 @@ import {
   type Op,
   type OpDraft,
   signOp,
+  verifyOpSignature,
   verifyRun,
 } from '@gatehouse/mesh';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
@@ -52,11 +53,31 @@ export interface IngestResult {
 /** Thrown inside an ingest transaction to roll it back and redo it with a savepoint per op. */
 class RetryOpByOp extends Error {}
 
+/**
+ * Thrown inside an ingest transaction to roll it back and redo it without
+ * these (org, author) runs: each was cut by a refusal before its verified
+ * newest op, and what would be kept of it ends at an op whose signature is
+ * not valid, so this gateway could never send it on.
+ */
+class WithholdRuns extends Error {
+  constructor(readonly refusals: ReadonlyMap<string, ReadonlyMap<string, string>>) {
+    super('runs withheld');
+  }
+}
+
+interface IngestAttempt {
+  opByOp: boolean;
+  /** (org, author) runs refused whole this time: op id -> why it was refused the time before. */
+  readonly withheld: Map<string, ReadonlyMap<string, string>>;
+}
+
+const chainKey = (op: Pick<Op, 'org' | 'author'>) => `${op.org}\0${op.author}`;
+
 /** Groups ops by (org, author), each group sorted by seq. */
 function runsOf(ops: readonly Op[]): Op[][] {
   const groups = new Map<string, Op[]>();
   for (const op of ops) {
-    const key = `${op.org}\0${op.author}`;
+    const key = chainKey(op);
     const group = groups.get(key) ?? [];
     if (!group.some((o) => o.seq === op.seq && o.id === op.id)) group.push(op);
     groups.set(key, group);
@@ -76,6 +97,8 @@ export class OpLogService implements OnModuleInit {
   private readonly clock: HybridLogicalClock;
   /** This gateway's newest op per organisation (seq and id), the end of its hash chain. */
   private readonly tips = new Map<string, ChainTip>();
+  /** Ops whose stored signature the sync server verified, to be flagged by the next write. */
+  private verifiedLater: [org: string, author: string, seq: number][] = [];
   /** Ops committed to the log, local or received, after their transaction commits. */
   readonly committed = new Subject<readonly Op[]>();
 
@@ -176,7 +199,7 @@ export class OpLogService implements OnModuleInit {
       ...(draft.parents?.length ? { parents: draft.parents } : {}),
     });
     this.projections.check(op);
-    await tx.query(INSERT_OP_SQL, opInsertParams(op, Date.now()));
+    await tx.query(INSERT_OP_SQL, opInsertParams(op, Date.now(), true));
     await this.projections.apply(tx, op);
     tips.set(op.org, { seq: op.seq, id: op.id });
     return op;
@@ -186,20 +209,32 @@ export class OpLogService implements OnModuleInit {
    * Stores and applies ops received from other gateways, in one transaction.
    * Per author: ops already held are skipped, the rest must continue that
    * author's hash chain, and one signature (the newest op's) is checked for
-   * the whole run. The ops that pass are applied in log order, so an op's
-   * authority (its author's admission, its actor's role) is in place before
-   * it is judged. An op that fails (bad payload, no authority) is refused
-   * with everything after it in its author's run; nothing refused is stored.
+   * the whole run. Only that op is stored as signature-verified; the others
+   * keep what they came with, marked unchecked. The ops that pass are applied
+   * in log order, so an op's authority (its author's admission, its actor's
+   * role) is in place before it is judged. An op that fails (bad payload, no
+   * authority) is refused with everything after it in its author's run;
+   * nothing refused is stored. When that leaves a run ending before its
+   * verified op, the new end's own signature is checked too (one more
+   * verification), and if it is not valid the whole run is refused: this
+   * gateway could not send such a run on, and will receive it again.
    */
   ingest(ops: readonly Op[], options: IngestOptions = {}): Promise<IngestResult> {
     return this.writes.run(async () => {
       let result: IngestResult;
-      try {
-        result = await this.ingestOnce(ops, options, false);
-      } catch (err) {
-        // A projection refused an op: start over with a savepoint around each op.
-        if (!(err instanceof RetryOpByOp)) throw err;
-        result = await this.ingestOnce(ops, options, true);
+      const attempt: IngestAttempt = { opByOp: false, withheld: new Map() };
+      for (;;) {
+        try {
+          result = await this.ingestOnce(ops, options, attempt);
+          break;
+        } catch (err) {
+          // A projection refused an op: start over with a savepoint around each op.
+          if (err instanceof RetryOpByOp) attempt.opByOp = true;
+          // Runs that cannot be kept in part: start over without them (each run at most once).
+          else if (err instanceof WithholdRuns)
+            for (const [c, why] of err.refusals) attempt.withheld.set(c, why);
+          else throw err;
+        }
       }
       for (const op of result.applied) {
         this.clock.observe(decodeHlc(op.hlc));
@@ -224,11 +259,13 @@ export class OpLogService implements OnModuleInit {
   private async ingestOnce(
     ops: readonly Op[],
     options: IngestOptions,
-    opByOp: boolean,
+    { opByOp, withheld }: IngestAttempt,
   ): Promise<IngestResult> {
     const result: IngestResult = { applied: [], duplicates: 0, rejected: [] };
     await this.db.transaction(async (tx) => {
       const fresh: Op[] = [];
+      /** Per (org, author): the id of the op whose signature verifyRun checked. */
+      const signed = new Map<string, string>();
       for (const run of runsOf(ops)) {
         const { org, author } = run[0];
         const [tip]: { seq: number; id: string }[] = await tx.query(
@@ -257,15 +294,24 @@ export class OpLogService implements OnModuleInit {
           continue;
         }
         fresh.push(...unheld);
+        signed.set(chainKey(run[0]), unheld[unheld.length - 1].id);
       }
       const authority = options.authority?.(tx);
-      const refused = new Set<string>();
+      /** Per (org, author) with a refused op: op id -> reason. */
+      const refused = new Map<string, Map<string, string>>();
+      /** Per (org, author): the newest op applied. */
+      const newest = new Map<string, Op>();
       for (const op of fresh.sort(compareOps)) {
-        const chain = `${op.org}\0${op.author}`;
+        const chain = chainKey(op);
         const refuse = (reason: string) => {
           result.rejected.push({ id: op.id, author: op.author, seq: op.seq, reason });
-          refused.add(chain);
+          refused.set(chain, (refused.get(chain) ?? new Map()).set(op.id, reason));
         };
+        const withheldWhy = withheld.get(chain);
+        if (withheldWhy) {
+          refuse(withheldWhy.get(op.id) ?? 'precedes a refused op');
+          continue;
+        }
         if (refused.has(chain)) {
           refuse('follows a refused op');
           continue;
@@ -275,9 +321,11 @@ export class OpLogService implements OnModuleInit {
           refuse(denied);
           continue;
         }
+        // Only the op whose signature verifyRun checked is stored as verified.
+        const row = opInsertParams(op, Date.now(), signed.get(chain) === op.id);
         if (!opByOp) {
           try {
-            await tx.query(INSERT_OP_SQL, opInsertParams(op, Date.now()));
+            await tx.query(INSERT_OP_SQL, row);
             await this.projections.apply(tx, op);
           } catch {
             throw new RetryOpByOp();
@@ -285,7 +333,7 @@ export class OpLogService implements OnModuleInit {
         } else {
           await tx.query('SAVEPOINT ingest_op');
           try {
-            await tx.query(INSERT_OP_SQL, opInsertParams(op, Date.now()));
+            await tx.query(INSERT_OP_SQL, row);
             await this.projections.apply(tx, op);
             await tx.query('RELEASE ingest_op');
           } catch (err) {
@@ -297,9 +345,39 @@ export class OpLogService implements OnModuleInit {
         }
         authority?.applied(op);
         result.applied.push(op);
+        if (op.seq > (newest.get(chain)?.seq ?? 0)) newest.set(chain, op);
       }
+      // A run cut short by a refusal ends at an op whose signature was not checked: check it now.
+      const unsendable = new Map<string, ReadonlyMap<string, string>>();
+      for (const [chain, why] of refused) {
+        const end = newest.get(chain);
+        if (!end || end.id === signed.get(chain)) continue;
+        if (verifyOpSignature(end)) await tx.query('UPDATE op SET sig_verified = 1 WHERE id = ?', [end.id]);
+        else unsendable.set(chain, why);
+      }
+      if (unsendable.size) throw new WithholdRuns(unsendable);
     });
     return result;
+  }
+
+  /**
+   * The sync server verified the stored signature of an op after it was
+   * stored: flag it, in the next write transaction, so it is not verified
+   * again. Not awaited; a note lost in a crash costs one verification later.
+   */
+  rememberVerified(org: string, author: string, seq: number): void {
+    this.verifiedLater.push([org, author, seq]);
+    if (this.verifiedLater.length > 1) return;
+    void this.writes
+      .run(async () => {
+        const notes = this.verifiedLater;
+        this.verifiedLater = [];
+        await this.db.transaction(async (tx) => {
+          for (const note of notes)
+            await tx.query('UPDATE op SET sig_verified = 1 WHERE org = ? AND author = ? AND seq = ?', note);
+        });
+      })
+      .catch(() => {});
   }
 
   /** Runs a read-modify-write under the write lock, for local-only tables. */

@@ -22,7 +22,9 @@ export type RunVerdict =
 
 /**
  * Checks `run` (ops of one author and one organisation, sorted by seq) against
- * the tip already held. Verifies exactly one signature: the newest op's.
+ * the tip already held. Verifies exactly one signature: the newest op's. The
+ * other ops' signatures are not checked, so a store must not treat them as
+ * verified (nor send them on as if they were).
  */
 export function verifyRun(run: readonly Op[], tip: ChainTip | null): RunVerdict {
   if (run.length === 0) return { ok: true };
@@ -40,20 +42,21 @@ export function verifyRun(run: readonly Op[], tip: ChainTip | null): RunVerdict 
     expectedPrev = op.id;
   }
   const newest = run[run.length - 1];
-  let valid = false;
-  try {
-    valid = verifyBytes(authorPublicKey(author), Buffer.from(newest.id, 'hex'), newest.sig);
-  } catch {
-    valid = false;
-  }
-  return valid ? { ok: true } : { ok: false, reason: 'bad-signature', detail: newest.id };
+  return verifySignature(author, newest.id, newest.sig)
+    ? { ok: true }
+    : { ok: false, reason: 'bad-signature', detail: newest.id };
 }
 
-/** Verifies one op's own signature (for ops judged alone, e.g. fork evidence). */
-export function verifyOpSignature(op: Op): boolean {
+/** Whether `sig` is `author`'s signature of the op id `id` (hex). */
+export function verifySignature(author: string, id: string, sig: Uint8Array): boolean {
   try {
-    return verifyBytes(authorPublicKey(op.author), Buffer.from(op.id, 'hex'), op.sig);
+    return verifyBytes(authorPublicKey(author), Buffer.from(id, 'hex'), sig);
   } catch {
     return false;
   }
+}
+
+/** Verifies one op's own signature (for ops judged alone, e.g. fork evidence). */
+export function verifyOpSignature(op: Pick<Op, 'author' | 'id' | 'sig'>): boolean {
+  return verifySignature(op.author, op.id, op.sig);
 }

@@ -8,6 +8,10 @@
  * `prev` is the id of the same author's previous op in the same organisation
  * (null for seq 1), so each author's ops form a hash chain and one signature
  * on the newest op vouches for every op behind it.
+ *
+ * A receiver checks only that newest signature, so it cannot vouch for the
+ * others: it keeps them marked unverified and, when it forwards such an op,
+ * sends NO_SIGNATURE in its place (see `sync/batches.ts`).
  */
 import { createHash } from 'node:crypto';
 import type { GatewayIdentity } from '../identity/gateway-identity.js';
@@ -45,6 +49,17 @@ export interface OpDraft {
   readonly entity: string;
   readonly payload: OpValue;
   readonly parents?: readonly string[];
+}
+
+/**
+ * 64 zero bytes, sent and stored in the place of a signature the gateway has
+ * not verified. It never verifies, so an op carrying it can only travel
+ * inside a run whose newest op carries a real signature.
+ */
+export const NO_SIGNATURE: Uint8Array = new Uint8Array(64);
+
+export function isNoSignature(sig: Uint8Array): boolean {
+  return sig.length === 64 && sig.every((b) => b === 0);
 }
 
 export class OpFormatError extends Error {

@@ -1,5 +1,10 @@
-/** Protocol id of the sync protocol; the version changes when messages do. */
-export const SYNC_PROTOCOL = '/gatehouse/sync/1.0.0';
+/**
+ * Protocol id of the sync protocol; the version changes when messages do.
+ * 1.1.0: an op's signature slot holds NO_SIGNATURE unless the sender verified
+ * it; only the last op of each author's run in a batch must carry one. A 1.0.0
+ * gateway would store those placeholders and later end a run with one.
+ */
+export const SYNC_PROTOCOL = '/gatehouse/sync/1.1.0';
 
 export const SYNC_LIMITS = {
   /** Largest frame accepted from a peer (a batch of ops plus framing). */

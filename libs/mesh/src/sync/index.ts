@@ -1,7 +1,7 @@
 /**
  * @packageDocumentation
  *
- * The Gatehouse sync protocol (`/gatehouse/sync/1.0.0`) as a libp2p service.
+ * The Gatehouse sync protocol (`/gatehouse/sync/1.1.0`) as a libp2p service.
  * Per organisation, peers exchange version vectors (author -> highest seq) and
  * the server streams the ops the client lacks, in log order, in bounded
  * batches the client acknowledges after applying each one in a transaction.
@@ -25,10 +25,11 @@
 import { GatehouseSync } from './sync-service.js';
 import type { SyncComponents, SyncInit, SyncService } from './types.js';
 
+export { type BatchLimits, verifiedBatches } from './batches.js';
 export { SYNC_LIMITS, SYNC_PROTOCOL, SYNC_TIMEOUTS } from './constants.js';
 export * from './messages.js';
 export * from './op-store.js';
-export { missingOpsInOrder } from './ordered-ops.js';
+export { missingOpsInOrder, OrderedOps } from './ordered-ops.js';
 export * from './peer-scores.js';
 export type { PullResult } from './pull.js';
 export * from './sync-state.js';

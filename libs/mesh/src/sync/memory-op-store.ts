@@ -1,6 +1,8 @@
 /**
  * An OpStore in memory, for tests and examples: real ops, real chain and
  * signature checks, admission as a plain set per organisation, no projections.
+ * Like the gateway's store, it marks as verified only the signatures it made
+ * or checked: the newest op of each received run.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { GatewayIdentity } from '../identity/gateway-identity.js';
@@ -14,6 +16,8 @@ import type { IngestOutcome, IngestRejection, InviteRedemption, OpStore, StoredO
 
 export class MemoryOpStore implements OpStore {
   private readonly logs = new Map<string, Map<string, Op[]>>();
+  /** Ids of the ops whose signature this store made or verified. */
+  private readonly verified = new Set<string>();
   private readonly hosted = new Set<string>();
   private readonly admitted = new Map<string, Set<string>>();
   private readonly invites = new Map<string, { org: string; secret: string; used: boolean }>();
@@ -24,6 +28,8 @@ export class MemoryOpStore implements OpStore {
   /** Calls to ingest(), and every refusal, for assertions. */
   ingestCalls = 0;
   readonly refusals: IngestRejection[] = [];
+  /** Signatures the sync server verified on demand and told this store about. */
+  remembered = 0;
   /** Slows each ingest down, to exercise back-pressure and cut transfers. */
   ingestDelayMs = 0;
   /** Test hook: rewrites what this store serves, to play a malicious peer. */
@@ -78,6 +84,7 @@ export class MemoryOpStore implements OpStore {
         payload: payload(i),
       });
       chain.push(op);
+      this.verified.add(op.id);
       this.applications.set(op.id, 1);
       out.push(op);
     }
@@ -99,9 +106,20 @@ export class MemoryOpStore implements OpStore {
     return chain;
   }
 
-  /** Stores ops with no checks at all: a compromised gateway's log, for tests. */
+  /**
+   * Stores ops with no checks at all, as if every signature had been verified:
+   * a compromised gateway's log, for tests. It sends them on as they are.
+   */
   forceStore(ops: readonly Op[]): void {
-    for (const op of [...ops].sort((a, b) => a.seq - b.seq)) this.chain(op.org, op.author).push(op);
+    for (const op of [...ops].sort((a, b) => a.seq - b.seq)) {
+      this.chain(op.org, op.author).push(op);
+      this.verified.add(op.id);
+    }
+  }
+
+  /** Whether this store made or verified the signature it holds for an op. */
+  sigVerified(id: string): boolean {
+    return this.verified.has(id);
   }
 
   /** All ops held for an organisation, in log order. */
@@ -137,8 +155,24 @@ export class MemoryOpStore implements OpStore {
   }
 
   async opsAfter(org: string, author: string, afterSeq: number, limit: number): Promise<readonly StoredOp[]> {
-    const ops = (this.logs.get(org)?.get(author) ?? []).slice(afterSeq, afterSeq + limit);
+    const ops = (this.logs.get(org)?.get(author) ?? [])
+      .slice(afterSeq, afterSeq + limit)
+      .map(({ author, seq, hlc, bytes, sig, id }) => ({
+        author,
+        seq,
+        hlc,
+        bytes,
+        sig,
+        sigVerified: this.verified.has(id),
+      }));
     return this.tamper ? this.tamper(ops) : ops;
+  }
+
+  rememberVerified(org: string, author: string, seq: number): void {
+    const op = this.logs.get(org)?.get(author)?.[seq - 1];
+    if (!op) return;
+    this.verified.add(op.id);
+    this.remembered += 1;
   }
 
   async mayReplicate(org: string, peer: string): Promise<boolean> {
@@ -208,6 +242,8 @@ export class MemoryOpStore implements OpStore {
         this.clock.observe(decodeHlc(op.hlc));
         applied += 1;
       }
+      // verifyRun checked the newest op's signature, and no other.
+      this.verified.add(fresh[fresh.length - 1].id);
     }
     this.refusals.push(...rejected);
     if (applied) this.notify([org]);

@@ -2,7 +2,14 @@ import type { Op } from '../oplog/op.js';
 import type { VersionVector } from '../oplog/version-vector.js';
 
 /** What the sync server needs of a stored op: enough to order it and send it. */
-export type StoredOp = Pick<Op, 'author' | 'seq' | 'hlc' | 'bytes' | 'sig'>;
+export type StoredOp = Pick<Op, 'author' | 'seq' | 'hlc' | 'bytes' | 'sig'> & {
+  /**
+   * Whether this gateway verified `sig` (or made it: its own ops). A received
+   * run has only its newest signature verified; the others are held as they
+   * came (or as NO_SIGNATURE) and are never sent on as signatures.
+   */
+  readonly sigVerified: boolean;
+};
 
 export interface IngestRejection {
   readonly id: string;
@@ -40,9 +47,17 @@ export interface OpStore {
   opsAfter(org: string, author: string, afterSeq: number, limit: number): Promise<readonly StoredOp[]>;
   /**
    * Checks (chains, one signature per run, admission, roles), stores and
-   * applies received ops in one transaction. Nothing refused is stored.
+   * applies received ops in one transaction. Nothing refused is stored. Of
+   * the ops stored, only those whose signature was verified are marked so
+   * (`StoredOp.sigVerified`): the newest op of each run, at least.
    */
   ingest(org: string, ops: readonly Op[]): Promise<IngestOutcome>;
+  /**
+   * The sync server verified the stored signature of this op after it was
+   * stored: remember it, so it is not verified again. May be lazy (a lost
+   * note costs one verification later).
+   */
+  rememberVerified(org: string, author: string, seq: number): void;
   /** Whether `peer` may exchange `org` with us: an admitted gateway, or the one we joined through. */
   mayReplicate(org: string, peer: string): Promise<boolean>;
   /** Calls back with the organisations that gained ops, local or received. Returns an unsubscribe function. */

@@ -19,6 +19,140 @@ interface Cursor {
   index: number;
 }
 
+/**
+ * The merge itself, with two ways around log order for the batch builder
+ * (`batches.ts`): taking an author's next ops ahead of their turn, and
+ * dropping an author for the rest of the transfer.
+ */
+export class OrderedOps {
+  private readonly heap: Cursor[] = [];
+  private started = false;
+
+  constructor(
+    private readonly store: Pick<OpStore, 'opsAfter'>,
+    private readonly org: string,
+    private readonly ours: VersionVector,
+    private readonly theirs: VersionVector,
+    private readonly chunk = 512,
+  ) {}
+
+  /** The next op in log order, left in place; null when there is none. */
+  async peek(): Promise<StoredOp | null> {
+    await this.start();
+    return this.heap.length ? head(this.heap[0]) : null;
+  }
+
+  /** Takes the next op in log order; null when there is none. */
+  async next(): Promise<StoredOp | null> {
+    await this.start();
+    if (!this.heap.length) return null;
+    return this.take(0);
+  }
+
+  /** `author`'s next op (by seq), left in place; null when that author has no more. */
+  async peekOf(author: string): Promise<StoredOp | null> {
+    await this.start();
+    const c = this.heap.find((c) => c.author === author);
+    return c ? head(c) : null;
+  }
+
+  /** Takes `author`'s next op (by seq) out of turn; null when that author has no more. */
+  async nextOf(author: string): Promise<StoredOp | null> {
+    await this.start();
+    const i = this.heap.findIndex((c) => c.author === author);
+    return i < 0 ? null : this.take(i);
+  }
+
+  /** Nothing more of `author` in this transfer. */
+  drop(author: string): void {
+    const i = this.heap.findIndex((c) => c.author === author);
+    if (i >= 0) this.removeAt(i);
+  }
+
+  private async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    for (const range of missingFrom(this.ours, this.theirs)) {
+      const c: Cursor = { author: range.author, after: range.after, upTo: range.upTo, buffer: [], index: 0 };
+      if (await this.refill(c)) this.push(c);
+    }
+  }
+
+  private async take(i: number): Promise<StoredOp> {
+    const c = this.heap[i];
+    const op = head(c);
+    c.index += 1;
+    const more = c.index < c.buffer.length || (await this.refill(c));
+    // The cursor's head moved on (or ran out): put it back in its place.
+    this.removeAt(this.heap.indexOf(c));
+    if (more) this.push(c);
+    return op;
+  }
+
+  private async refill(c: Cursor): Promise<boolean> {
+    if (c.after >= c.upTo) return false;
+    const ops = await this.store.opsAfter(
+      this.org,
+      c.author,
+      c.after,
+      Math.min(this.chunk, c.upTo - c.after),
+    );
+    // An author's ops must come back contiguous; anything else means the store changed under us.
+    c.buffer = ops.filter((op) => op.seq <= c.upTo);
+    c.index = 0;
+    if (!c.buffer.length || c.buffer[0].seq !== c.after + 1) return false;
+    c.after = c.buffer[c.buffer.length - 1].seq;
+    return true;
+  }
+
+  private less(a: Cursor, b: Cursor): boolean {
+    return compareOps(head(a), head(b)) < 0;
+  }
+
+  private push(c: Cursor): void {
+    this.heap.push(c);
+    this.siftUp(this.heap.length - 1);
+  }
+
+  private removeAt(i: number): void {
+    const last = this.heap.pop()!;
+    if (i === this.heap.length) return;
+    this.heap[i] = last;
+    this.siftUp(i);
+    this.siftDown(i);
+  }
+
+  private siftUp(start: number): void {
+    const heap = this.heap;
+    let i = start;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(heap[i], heap[parent])) break;
+      [heap[i], heap[parent]] = [heap[parent], heap[i]];
+      i = parent;
+    }
+  }
+
+  private siftDown(start: number): void {
+    const heap = this.heap;
+    let i = start;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let min = i;
+      if (l < heap.length && this.less(heap[l], heap[min])) min = l;
+      if (r < heap.length && this.less(heap[r], heap[min])) min = r;
+      if (min === i) return;
+      [heap[i], heap[min]] = [heap[min], heap[i]];
+      i = min;
+    }
+  }
+}
+
+function head(c: Cursor): StoredOp {
+  return c.buffer[c.index];
+}
+
 export async function* missingOpsInOrder(
   store: Pick<OpStore, 'opsAfter'>,
   org: string,
@@ -26,60 +160,6 @@ export async function* missingOpsInOrder(
   theirs: VersionVector,
   chunk = 512,
 ): AsyncGenerator<StoredOp> {
-  const heap: Cursor[] = [];
-  const head = (c: Cursor) => c.buffer[c.index];
-  const less = (a: Cursor, b: Cursor) => compareOps(head(a), head(b)) < 0;
-
-  const refill = async (c: Cursor): Promise<boolean> => {
-    if (c.after >= c.upTo) return false;
-    const ops = await store.opsAfter(org, c.author, c.after, Math.min(chunk, c.upTo - c.after));
-    // An author's ops must come back contiguous; anything else means the store changed under us.
-    c.buffer = ops.filter((op) => op.seq <= c.upTo);
-    c.index = 0;
-    if (!c.buffer.length || c.buffer[0].seq !== c.after + 1) return false;
-    c.after = c.buffer[c.buffer.length - 1].seq;
-    return true;
-  };
-  const push = (c: Cursor) => {
-    heap.push(c);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!less(heap[i], heap[parent])) break;
-      [heap[i], heap[parent]] = [heap[parent], heap[i]];
-      i = parent;
-    }
-  };
-  const siftDown = () => {
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let min = i;
-      if (l < heap.length && less(heap[l], heap[min])) min = l;
-      if (r < heap.length && less(heap[r], heap[min])) min = r;
-      if (min === i) return;
-      [heap[i], heap[min]] = [heap[min], heap[i]];
-      i = min;
-    }
-  };
-
-  for (const range of missingFrom(ours, theirs)) {
-    const c: Cursor = { author: range.author, after: range.after, upTo: range.upTo, buffer: [], index: 0 };
-    if (await refill(c)) push(c);
-  }
-  while (heap.length) {
-    const c = heap[0];
-    yield head(c);
-    c.index += 1;
-    if (c.index < c.buffer.length || (await refill(c))) {
-      siftDown();
-    } else {
-      const last = heap.pop()!;
-      if (heap.length) {
-        heap[0] = last;
-        siftDown();
-      }
-    }
-  }
+  const ordered = new OrderedOps(store, org, ours, theirs, chunk);
+  for (let op = await ordered.next(); op; op = await ordered.next()) yield op;
 }

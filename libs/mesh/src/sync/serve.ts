@@ -5,17 +5,11 @@
  */
 import type { Logger, Stream } from '@libp2p/interface';
 import type { VersionVector } from '../oplog/version-vector.js';
+import { verifiedBatches } from './batches.js';
 import { MAX_SERVED_PULLS_PER_PEER, SYNC_LIMITS, SYNC_TIMEOUTS } from './constants.js';
 import { FramedStream, isStreamEnded } from './framing.js';
-import {
-  parseClientFrame,
-  parseRequest,
-  SyncProtocolError,
-  type SyncRequest,
-  type WireOp,
-} from './messages.js';
+import { parseClientFrame, parseRequest, SyncProtocolError, type SyncRequest } from './messages.js';
 import type { OpStore } from './op-store.js';
-import { missingOpsInOrder } from './ordered-ops.js';
 import type { Offence } from './peer-scores.js';
 import type { SyncStates } from './sync-state.js';
 
@@ -95,9 +89,12 @@ async function servePull(
   try {
     const ours: VersionVector = await ctx.store.versionVector(request.org);
     let credit = request.win;
-    let batch: WireOp[] = [];
-    let batchBytes = 0;
-    const flush = async () => {
+    // Each author's run in a batch ends at an op whose signature we verified: see batches.ts.
+    const batches = verifiedBatches(ctx.store, request.org, ours, request.vv, {
+      ops: ctx.batchOps,
+      bytes: ctx.batchBytes,
+    });
+    for await (const batch of batches) {
       if (credit === 0) {
         const ack = await framed.read({
           signal: AbortSignal.any([deadline, AbortSignal.timeout(SYNC_TIMEOUTS.frameMs)]),
@@ -108,15 +105,7 @@ async function servePull(
       state.bytesSent += await framed.write({ t: 'ops', ops: batch }, { signal: deadline });
       credit -= 1;
       state.opsSent += batch.length;
-      batch = [];
-      batchBytes = 0;
-    };
-    for await (const op of missingOpsInOrder(ctx.store, request.org, ours, request.vv)) {
-      batch.push([op.bytes, op.sig]);
-      batchBytes += op.bytes.byteLength + 64;
-      if (batch.length >= ctx.batchOps || batchBytes >= ctx.batchBytes) await flush();
     }
-    if (batch.length) await flush();
     await framed.write({ t: 'end', vv: ours }, { signal: deadline });
     await framed.close();
   } finally {

@@ -11,7 +11,8 @@ import { lpStream } from '@libp2p/utils';
 import { encode } from 'cborg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalDecode, canonicalEncode } from '../oplog/canonical.js';
-import { hashBytes, type Op } from '../oplog/op.js';
+import { verifyOpSignature } from '../oplog/chain.js';
+import { hashBytes, isNoSignature } from '../oplog/op.js';
 import type { MemoryOpStore } from '../sync/memory-op-store.js';
 import { parseServerFrame, type ServerFrame } from '../sync/messages.js';
 import type { StoredOp } from '../sync/op-store.js';
@@ -68,7 +69,7 @@ function sameEverywhere(peers: readonly SuitePeer[], org = ORG, count?: number):
 }
 
 /** A copy of `op` with another payload, keeping its old signature: what a forger without the key can make. */
-function withChangedPayload(op: StoredOp): StoredOp {
+function withChangedPayload<T extends Pick<StoredOp, 'bytes'>>(op: T): T {
   const body = canonicalDecode(op.bytes) as Record<string, unknown>;
   const bytes = canonicalEncode({ ...body, payload: { forged: true } });
   return { ...op, bytes };
@@ -206,6 +207,33 @@ export function runReplicationSuite(name: string, setup: SuiteSetup): void {
       expect(b.sync.scores.score(a.id).offences.forged ?? 0).toBeGreaterThanOrEqual(2);
     });
 
+    it('relays a run whose older signatures were garbage, and is not blamed for them', async () => {
+      net = await setup({ peers: 3, batchOps: 10 });
+      const [a, b, c] = net.peers;
+      hostAll(net);
+      const ops = a.store.write(ORG, 25);
+      // a is hostile: it keeps the signatures b checks (the newest of each batch it sends) and garbles the rest.
+      const garbage = new Uint8Array(64).fill(0xab);
+      a.store.tamper = (stored) =>
+        stored.map((op) => (op.seq % 10 === 0 || op.seq === 25 ? op : { ...op, sig: garbage }));
+      // c already holds the first three ops, so b cuts its batches for c elsewhere than a cut them for b.
+      await c.store.ingest(ORG, ops.slice(0, 3));
+      await net.connect(0, 1);
+      await eventually(() => b.store.opCount(ORG) === 25, 10_000, 'b to receive the run');
+      expect(b.sync.scores.score(a.id).offences).toEqual({});
+      await net.connect(1, 2);
+      await eventually(() => sameEverywhere(net!.peers, ORG, 25), 10_000, 'c to receive it from b');
+      await b.sync.whenIdle();
+      await c.sync.whenIdle();
+      expect(c.store.refusals).toEqual([]);
+      expect(c.sync.scores.score(b.id).offences).toEqual({});
+      // The garbage stopped at b: c holds real signatures, or the placeholder for ones b had not checked.
+      for (const op of c.store.ops(ORG)) {
+        expect(Buffer.from(op.sig).equals(Buffer.from(garbage))).toBe(false);
+        expect(isNoSignature(op.sig) || verifyOpSignature(op)).toBe(true);
+      }
+    });
+
     it('refuses a replayed op whose payload was changed after the original arrived', async () => {
       net = await setup({ peers: 2 });
       const [a, b] = net.peers;
@@ -214,7 +242,7 @@ export function runReplicationSuite(name: string, setup: SuiteSetup): void {
       await net.connect(0, 1);
       await eventually(() => b.store.opCount(ORG) === 5, 10_000, 'sync');
       const before = b.store.stateHash(ORG);
-      const changed = withChangedPayload(ops[2]) as Op;
+      const changed = withChangedPayload(ops[2]);
       const forged = { ...ops[2], ...changed, id: hashBytes(changed.bytes), payload: { forged: true } };
       const outcome = await b.store.ingest(ORG, [forged]);
       expect(outcome.applied).toBe(0);

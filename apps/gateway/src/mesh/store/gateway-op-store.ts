@@ -62,18 +62,30 @@ export class GatewayOpStore implements OpStore, OnModuleInit, OnModuleDestroy {
   }
 
   async opsAfter(org: string, author: string, afterSeq: number, limit: number): Promise<readonly StoredOp[]> {
-    const rows: { author: string; seq: number; hlc: string; body: Uint8Array; sig: Uint8Array }[] =
-      await this.db.query(
-        'SELECT author, seq, hlc, body, sig FROM op WHERE org = ? AND author = ? AND seq > ? ORDER BY seq LIMIT ?',
-        [org, author, afterSeq, limit],
-      );
+    const rows: {
+      author: string;
+      seq: number;
+      hlc: string;
+      body: Uint8Array;
+      sig: Uint8Array;
+      sig_verified: number;
+    }[] = await this.db.query(
+      'SELECT author, seq, hlc, body, sig, sig_verified FROM op WHERE org = ? AND author = ? AND seq > ? ORDER BY seq LIMIT ?',
+      [org, author, afterSeq, limit],
+    );
     return rows.map((r) => ({
       author: r.author,
       seq: r.seq,
       hlc: r.hlc,
       bytes: new Uint8Array(r.body),
       sig: new Uint8Array(r.sig),
+      // Only a signature this gateway made or checked is sent on as one (the sync server sees to it).
+      sigVerified: r.sig_verified === 1,
     }));
+  }
+
+  rememberVerified(org: string, author: string, seq: number): void {
+    this.oplog.rememberVerified(org, author, seq);
   }
 
   async ingest(org: string, ops: readonly Op[]): Promise<IngestOutcome> {
