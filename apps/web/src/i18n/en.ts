@@ -356,6 +356,7 @@ export const en = {
   'workflows.event.assign': 'handed it to {name}',
   'workflows.event.comment': '“{text}”',
   'workflows.event.update': 'changed the details',
+  'workflows.event.migrate': 'moved it from version {from} to version {to} ({state})',
 
   'designer.newTitle': 'Design a workflow',
   'designer.editTitle': 'Design of “{name}”',

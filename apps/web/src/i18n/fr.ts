@@ -361,6 +361,7 @@ export const fr: Messages = {
   'workflows.event.assign': 'l’a confiée à {name}',
   'workflows.event.comment': '« {text} »',
   'workflows.event.update': 'a modifié les détails',
+  'workflows.event.migrate': 'l’a passé de la version {from} à la version {to} ({state})',
 
   'designer.newTitle': 'Concevoir un circuit',
   'designer.editTitle': 'Conception de « {name} »',

@@ -360,6 +360,7 @@ export const sw: Messages = {
   'workflows.event.assign': 'alilikabidhi kwa {name}',
   'workflows.event.comment': '“{text}”',
   'workflows.event.update': 'alibadilisha maelezo',
+  'workflows.event.migrate': 'aliihamisha kutoka toleo {from} hadi toleo {to} ({state})',
 
   'designer.newTitle': 'Buni mtiririko',
   'designer.editTitle': 'Muundo wa “{name}”',

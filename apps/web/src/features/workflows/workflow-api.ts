@@ -45,6 +45,9 @@ export interface HistoryEntry {
   toState: string | null;
   text: string | null;
   assigneeId: string | null;
+  /** Set on migrations: the versions the item moved between. */
+  fromVersion: number | null;
+  toVersion: number | null;
 }
 
 export interface WorkflowItem {
@@ -85,7 +88,7 @@ export const ITEM = `query WorkflowItem($orgId: ID!, $id: ID!) {
     ${ITEM_FIELDS}
     workflow { ${WORKFLOW_FIELDS} }
     availableTransitions { id name to allowed reasons }
-    history { id type status reason actorId at transitionId fromState toState text assigneeId }
+    history { id type status reason actorId at transitionId fromState toState text assigneeId fromVersion toVersion }
   } }`;
 export const START_ITEM = `mutation StartWorkflowItem($input: StartWorkflowItemInput!) { startWorkflowItem(input: $input) { id } }`;
 export const TAKE_TRANSITION = `mutation TakeWorkflowTransition($input: TakeWorkflowTransitionInput!) {

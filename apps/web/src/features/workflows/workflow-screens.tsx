@@ -272,6 +272,12 @@ export function ItemScreen({ org, params }: OrgScreenProps) {
         });
       case 'comment':
         return t('workflows.event.comment', { text: e.text ?? '' });
+      case 'migrate':
+        return t('workflows.event.migrate', {
+          from: String(e.fromVersion ?? '?'),
+          to: String(e.toVersion ?? '?'),
+          state: stateLabel(states, e.toState),
+        });
       default:
         return t('workflows.event.update');
     }
