@@ -7,12 +7,8 @@
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { bootstrap } from '@libp2p/bootstrap';
-import {
-  type CircuitRelayService,
-  circuitRelayServer,
-  circuitRelayTransport,
-} from '@libp2p/circuit-relay-v2';
-import { type Identify, identify } from '@libp2p/identify';
+import { type CircuitRelayService, circuitRelayServer } from '@libp2p/circuit-relay-v2';
+import { type Identify, type IdentifyPush, identify, identifyPush } from '@libp2p/identify';
 import type { Libp2p, PeerDiscovery, PrivateKey, ServiceMap } from '@libp2p/interface';
 import { type KadDHT, kadDHT, passthroughMapper } from '@libp2p/kad-dht';
 import { mdns } from '@libp2p/mdns';
@@ -23,8 +19,17 @@ import { createLibp2p, type ServiceFactoryMap } from 'libp2p';
 import { keepBootstrapPeers } from './bootstrap-keeper.js';
 import { type ConnectionPolicy, SMALL_BOX_POLICY } from './connection-policy.js';
 import { gaterFor, type PeerGate } from './peer-gate.js';
+import { relayClientTransport } from './relay-client.js';
 
 export type RelayMode = 'off' | 'client' | 'server';
+
+/**
+ * Relay servers a client reserves a slot on at once. Two: one relay going
+ * away leaves the gateway reachable through the other while a replacement is
+ * found; more would only hold slots (and keep-alive connections) on relays
+ * other gateways behind NAT need.
+ */
+export const RELAY_RESERVATIONS = 2;
 
 export interface GatewayNodeInit<S extends ServiceMap = ServiceMap> {
   /** The gateway's identity key: its peer id and op-signing key are one. */
@@ -41,7 +46,18 @@ export interface GatewayNodeInit<S extends ServiceMap = ServiceMap> {
   readonly mdns?: boolean;
   /** Region name: the DHT protocol is `/gatehouse/<region>/kad/1.0.0`. */
   readonly region?: string;
+  /**
+   * `server`: run a circuit-relay-v2 server (no data or time limit on relayed
+   * connections). `client` (default): dial through relays, and reserve a slot
+   * on up to `relayReservations` connected relay servers, which gives this node
+   * `/p2p-circuit` addresses. `off`: neither.
+   */
   readonly relay?: RelayMode;
+  /**
+   * Client mode: relay servers to reserve a slot on (default `RELAY_RESERVATIONS`,
+   * or 0 when `announce` is set; 0 reserves none).
+   */
+  readonly relayReservations?: number;
   /** Run the region DHT (default on). Replication never depends on it. */
   readonly dht?: boolean;
   readonly policy?: Partial<ConnectionPolicy>;
@@ -55,6 +71,7 @@ export interface GatewayNodeInit<S extends ServiceMap = ServiceMap> {
 
 export interface GatewayServices {
   identify: Identify;
+  identifyPush: IdentifyPush;
   ping: Ping;
   dht?: KadDHT;
   relay?: CircuitRelayService;
@@ -72,7 +89,18 @@ export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
   const policy = { ...SMALL_BOX_POLICY, ...init.policy };
   const relay = init.relay ?? 'client';
   const region = init.region ?? 'default';
-  const listen = [...(init.listen ?? ['/ip4/0.0.0.0/tcp/0'])];
+  // Each bare '/p2p-circuit' listen address asks the relay transport for one
+  // reservation on a relay server it finds among connected peers. A node that
+  // announces its own addresses is reachable by them (and libp2p would
+  // announce only those, never the relayed ones): it takes no relay slot.
+  const reservations =
+    relay === 'client'
+      ? Math.max(0, init.relayReservations ?? (init.announce?.length ? 0 : RELAY_RESERVATIONS))
+      : 0;
+  const listen = [
+    ...(init.listen ?? ['/ip4/0.0.0.0/tcp/0']).filter((a) => a !== '/p2p-circuit'),
+    ...Array.from({ length: reservations }, () => '/p2p-circuit'),
+  ];
 
   const peerDiscovery: ((components: never) => PeerDiscovery)[] = [];
   if (init.mdns) peerDiscovery.push(mdns({ serviceTag: `gatehouse-${region}.local` }) as never);
@@ -82,6 +110,9 @@ export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
   // biome-ignore lint/suspicious/noExplicitAny: the service map is assembled from optional parts
   const services: Record<string, any> = {
     identify: identify(),
+    // Tells connected peers when our addresses change, e.g. when a relay
+    // reservation gives us /p2p-circuit addresses after we connected to them.
+    identifyPush: identifyPush(),
     ping: ping(),
     ...init.services,
   };
@@ -110,7 +141,7 @@ export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
     transports: [
       tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } }),
       webSockets(),
-      ...(relay === 'off' ? [] : [circuitRelayTransport()]),
+      ...(relay === 'off' ? [] : [relayClientTransport()]),
     ],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ maxInboundStreams: policy.maxStreamsPerConnection })],

@@ -49,6 +49,16 @@ export async function forgetPeer(node: { peerStore: PeerStore }, peer: string): 
   await node.peerStore.merge(peerIdFromString(peer), { tags: { [TAG]: undefined } });
 }
 
+/** Whether `addr` goes through a relay (`…/p2p/<relay>/p2p-circuit/…`). */
+export function isRelayedAddress(addr: Multiaddr): boolean {
+  return addr.getComponents().some((c) => c.name === 'p2p-circuit');
+}
+
+/** The node's `/p2p-circuit` addresses: where it can be reached through relays it holds a slot on. */
+export function circuitAddresses(node: { getMultiaddrs(): Multiaddr[] }): Multiaddr[] {
+  return node.getMultiaddrs().filter(isRelayedAddress);
+}
+
 /** The node's own addresses as strings, each ending in /p2p/<peer id>. */
 export function ownAddresses(node: { getMultiaddrs(): Multiaddr[] }): string[] {
   return node.getMultiaddrs().map((m) => m.toString());

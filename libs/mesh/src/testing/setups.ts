@@ -1,11 +1,14 @@
 /**
  * Setups for the replication suite: the same gateways (MemoryOpStore + sync
- * service) over in-process streams or over real libp2p on loopback TCP.
+ * service) over in-process streams, over real libp2p on loopback TCP, or over
+ * libp2p through a circuit relay (gateways behind NAT, reachable only by
+ * their `/p2p-circuit` addresses).
  */
 
 import { peerIdFromString } from '@libp2p/peer-id';
 import { generateIdentity } from '../identity/gateway-identity.js';
 import { createGatewayNode, type GatewayNode } from '../node/gateway-node.js';
+import { circuitAddresses, isRelayedAddress } from '../node/peer-addresses.js';
 import { SYNC_PROTOCOL } from '../sync/constants.js';
 import { sync } from '../sync/index.js';
 import { MemoryOpStore } from '../sync/memory-op-store.js';
@@ -95,6 +98,81 @@ export async function tcpSetup(options: SuiteOptions): Promise<SuiteNetwork> {
       }),
     close: async () => {
       await Promise.all(nodes.map((n) => n.stop()));
+    },
+  };
+}
+
+/**
+ * Every gateway is "behind NAT": it listens on no address of its own, only on
+ * `/p2p-circuit`, and dials one relay server (a libp2p node on loopback TCP
+ * with no sync service), where it reserves a slot. Gateways reach each other
+ * only through their relayed addresses, so every sync stream crosses the relay.
+ */
+export async function relayedSetup(options: SuiteOptions): Promise<SuiteNetwork> {
+  const relay = await createGatewayNode({
+    privateKey: (await generateIdentity()).privateKey,
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    mdns: false,
+    dht: false,
+    relay: 'server',
+  });
+  const nodes: GatewayNode<{ sync: SyncService }>[] = [];
+  const peers: SuitePeer[] = [];
+  const cut: Set<string>[] = []; // as in tcpSetup
+  try {
+    for (let i = 0; i < options.peers; i++) {
+      const identity = await generateIdentity();
+      const store = new MemoryOpStore(identity);
+      const scores = new PeerScores();
+      cut.push(new Set());
+      const node = await createGatewayNode({
+        privateKey: identity.privateKey,
+        listen: [],
+        mdns: false,
+        dht: false,
+        relay: 'client',
+        gate: { isBanned: (peer: string) => scores.isBanned(peer) || cut[i].has(peer) },
+        services: { sync: sync({ store, scores, batchOps: options.batchOps, ...SERVICE_DEFAULTS }) },
+      });
+      nodes.push(node);
+      peers.push({ id: identity.peerId, store, sync: node.services.sync });
+      await node.dial(relay.getMultiaddrs(), { signal: AbortSignal.timeout(5000) });
+    }
+    await eventually(() => nodes.every((n) => circuitAddresses(n).length > 0), 10_000, 'relay reservations');
+  } catch (err) {
+    await Promise.all([...nodes, relay].map((n) => n.stop()));
+    throw err;
+  }
+  const relayed = (a: number, b: number) =>
+    nodes[a].getConnections(nodes[b].peerId).every((c) => isRelayedAddress(c.remoteAddr));
+  return {
+    peers,
+    connect: async (a, b) => {
+      cut[a].delete(peers[b].id);
+      cut[b].delete(peers[a].id);
+      await nodes[a].dial(circuitAddresses(nodes[b]), { signal: AbortSignal.timeout(5000) });
+      await eventually(
+        () =>
+          peers[a].sync.connectedPeers().includes(peers[b].id) &&
+          peers[b].sync.connectedPeers().includes(peers[a].id),
+        5000,
+        'both ends of the relayed connection',
+      );
+      if (!relayed(a, b) || !relayed(b, a))
+        throw new Error('the gateways found a path that avoids the relay');
+    },
+    disconnect: async (a, b) => {
+      cut[a].add(peers[b].id);
+      cut[b].add(peers[a].id);
+      await nodes[a].hangUp(nodes[b].peerId);
+    },
+    rawStream: (from, to) =>
+      nodes[from].dialProtocol(circuitAddresses(nodes[to]), SYNC_PROTOCOL, {
+        signal: AbortSignal.timeout(5000),
+      }),
+    close: async () => {
+      await Promise.all(nodes.map((n) => n.stop()));
+      await relay.stop();
     },
   };
 }
