@@ -14,10 +14,30 @@ export interface InviteCode {
 }
 
 const PREFIX = 'ghg1.';
+/** What a decoder accepts: at most this many addresses, in a code at most this long. */
+export const INVITE_CODE_LIMITS = { addrs: 16, chars: 4096, addrChars: 512 } as const;
 
+const encode = (code: InviteCode, addrs: readonly string[]) =>
+  PREFIX +
+  Buffer.from(
+    JSON.stringify({ o: code.org, i: code.invite, s: code.secret, p: code.peer, a: addrs }),
+  ).toString('base64url');
+
+/**
+ * The code for `code`, with as many of its addresses as a decoder accepts:
+ * direct addresses first, then relayed (`/p2p-circuit`) ones, which are long
+ * (a gateway behind NAT has only those, one per relay address per relay).
+ */
 export function encodeInviteCode(code: InviteCode): string {
-  const body = { o: code.org, i: code.invite, s: code.secret, p: code.peer, a: code.addrs };
-  return PREFIX + Buffer.from(JSON.stringify(body)).toString('base64url');
+  const relayed = (a: string) => a.includes('/p2p-circuit');
+  const ordered = [...code.addrs.filter((a) => !relayed(a)), ...code.addrs.filter(relayed)];
+  const kept: string[] = [];
+  for (const addr of ordered) {
+    if (kept.length === INVITE_CODE_LIMITS.addrs) break;
+    if (addr.length > INVITE_CODE_LIMITS.addrChars) continue;
+    if (encode(code, [...kept, addr]).length <= INVITE_CODE_LIMITS.chars) kept.push(addr);
+  }
+  return encode(code, kept);
 }
 
 export class InvalidInviteCodeError extends Error {
@@ -29,7 +49,7 @@ const text = (v: unknown, max: number): v is string =>
 
 export function decodeInviteCode(raw: string): InviteCode {
   const trimmed = raw.trim();
-  if (!trimmed.startsWith(PREFIX) || trimmed.length > 4096)
+  if (!trimmed.startsWith(PREFIX) || trimmed.length > INVITE_CODE_LIMITS.chars)
     throw new InvalidInviteCodeError('not a gateway invite code');
   let body: Record<string, unknown>;
   try {
@@ -44,8 +64,8 @@ export function decodeInviteCode(raw: string): InviteCode {
   if (
     !Array.isArray(a) ||
     a.length === 0 ||
-    a.length > 16 ||
-    !a.every((x) => text(x, 512) && x.startsWith('/'))
+    a.length > INVITE_CODE_LIMITS.addrs ||
+    !a.every((x) => text(x, INVITE_CODE_LIMITS.addrChars) && x.startsWith('/'))
   ) {
     throw new InvalidInviteCodeError('the invite code carries no usable address');
   }

@@ -1,4 +1,5 @@
 import {
+  circuitAddresses,
   createGatewayNode,
   type GatewayIdentity,
   type GatewayNode,
@@ -104,6 +105,18 @@ export class MeshNodeService implements OnModuleDestroy {
           listenAddrs.map((a) => a.toString()),
         )
         .catch((err) => this.log.warn({ err }, 'could not remember a peer'));
+    });
+    // In client mode the node reserves slots on relay servers it meets (bootstrap peers, LAN
+    // neighbours): say when that changes how others can reach us.
+    let relayed = '';
+    node.addEventListener('self:peer:update', () => {
+      const now = circuitAddresses(node).map(String).sort();
+      if (now.join(' ') === relayed) return;
+      const had = relayed !== '';
+      relayed = now.join(' ');
+      if (now.length) this.log.info({ addrs: now }, 'reachable through relays');
+      else if (had)
+        this.log.warn('no relay reservation left: only gateways that can dial this one directly reach it');
     });
     this.log.info(
       {
