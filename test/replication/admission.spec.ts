@@ -7,6 +7,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeshNodeService } from '../../apps/gateway/src/mesh/node/mesh-node.service.js';
+import { OpLogService } from '../../apps/gateway/src/oplog/oplog.service.js';
 import {
   converged,
   createOrganization,
@@ -16,6 +17,7 @@ import {
   opCount,
   savePage,
   startMeshGateways,
+  stateHash,
   stopAll,
   syncOf,
   until,
@@ -145,7 +147,7 @@ describe('gateway admission', () => {
     ).toMatch(/FORBIDDEN|NOT_FOUND/);
   });
 
-  it('revokes a gateway: its later ops are refused everywhere and peers stop syncing with it', async () => {
+  it('revokes a gateway: its later ops never take effect and peers stop syncing with it', async () => {
     const [a, b, c] = gws;
     await converged(gws, orgId);
     await a.operator.gql('mutation ($i: RevokeGatewayInput!) { revokeGateway(input: $i) }', {
@@ -162,21 +164,31 @@ describe('gateway admission', () => {
       15_000,
       'revocation to reach b',
     );
-    const before = await opCount(b, orgId);
+    const hashes = [await stateHash(a, orgId), await stateHash(b, orgId)];
     // c still holds the log and writes to it; nobody takes those writes.
     const onC = c.client();
     await onC.logIn('adm0-operator');
     await savePage(onC, orgId, 'from-c', 'written after revocation');
-    // b asks c directly (sync never would): c's new ops arrive and are refused as not admitted.
-    const fromC = await syncOf(b).pull(c.peerId, orgId);
-    expect(fromC.applied).toBe(0);
-    expect(fromC.refused).toBeGreaterThan(0);
+    // b asks c directly (sync never would). c was admitted once, so its new op is kept as a
+    // void link of its chain (ops it wrote before hearing of the revocation must not cut it
+    // off); it is never applied.
+    await syncOf(b).pull(c.peerId, orgId);
+    const voided = await b.gateway.app.get(OpLogService).voidOpsOf(orgId);
+    expect(voided.map((v) => v.reason.split(' ')[0])).toContain('not-admitted');
+    expect(voided.every((v) => v.op.author === c.peerId)).toBe(true);
     const metrics = await (await fetch(`${b.url}/metrics`)).text();
-    expect(metrics).toMatch(/gatehouse_sync_ops_refused_total\{reason="not-admitted"\} [1-9]/);
+    expect(metrics).toMatch(/gatehouse_oplog_ops_voided_total\{reason="not-admitted"\} [1-9]/);
     const pull = await syncOf(c).pull(a.peerId, orgId);
     expect(pull.refusedWith).toBe('not-admitted');
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await opCount(b, orgId)).toBe(before);
-    expect(await opCount(a, orgId)).toBe(before);
+    // b passes the void link on to a like any other op of the chain; neither applies it.
+    await until(
+      async () => (await opCount(a, orgId)) === (await opCount(b, orgId)),
+      15_000,
+      'a and b to hold the same ops',
+    );
+    expect([await stateHash(a, orgId), await stateHash(b, orgId)]).toEqual(hashes);
+    expect((await a.gateway.app.get(OpLogService).voidOpsOf(orgId)).map((v) => v.op.id)).toEqual(
+      voided.map((v) => v.op.id),
+    );
   });
 });

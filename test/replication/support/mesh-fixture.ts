@@ -116,16 +116,27 @@ export async function converged(
   timeoutMs = 20_000,
 ): Promise<string> {
   let hash = '';
-  await until(
-    async () => {
-      const hashes = await Promise.all(gateways.map((g) => stateHash(g, orgId)));
-      const counts = await Promise.all(gateways.map((g) => opCount(g, orgId)));
-      hash = hashes[0];
-      return hashes.every((h) => h === hash) && counts.every((c) => c === counts[0]) && counts[0] > 0;
-    },
-    timeoutMs,
-    'convergence',
-  );
+  try {
+    await until(
+      async () => {
+        const hashes = await Promise.all(gateways.map((g) => stateHash(g, orgId)));
+        const counts = await Promise.all(gateways.map((g) => opCount(g, orgId)));
+        hash = hashes[0];
+        return hashes.every((h) => h === hash) && counts.every((c) => c === counts[0]) && counts[0] > 0;
+      },
+      timeoutMs,
+      'convergence',
+    );
+  } catch (err) {
+    // Say how the gateways differ: which author's chain is behind where.
+    const seen = await Promise.all(
+      gateways.map(async (g) => ({
+        hash: (await stateHash(g, orgId)).slice(0, 12),
+        vector: await g.gateway.app.get(OpLogService).versionVector(orgId),
+      })),
+    );
+    throw new Error(`${(err as Error).message}: ${JSON.stringify(seen)}`);
+  }
   return hash;
 }
 

@@ -6,6 +6,7 @@ import { printSchema } from 'graphql';
 import { pino } from 'pino';
 import { ConfigError, type GatewayConfig, loadConfig } from '../config/gateway-config.js';
 import { startGateway } from '../gateway.js';
+import { OpJudge } from '../mesh/authority/op-judge.js';
 import { runMeshCommand } from '../mesh/mesh-cli.js';
 import { OpLogService } from '../oplog/oplog.service.js';
 
@@ -47,7 +48,8 @@ export async function runCommand(args: string[]): Promise<number | undefined> {
     case 'rebuild': {
       const config = configOrExit();
       const gateway = await startGateway({ config, listen: false, logger: pino({ level: 'warn' }) });
-      const count = await gateway.app.get(OpLogService).rebuild();
+      // Every op judged afresh: void ops are recomputed along with the tables.
+      const count = await gateway.app.get(OpLogService).rebuild({ authority: (tx) => new OpJudge(tx) });
       console.log(`rebuilt projections from ${count} ops`);
       await gateway.close();
       return 0;

@@ -13,6 +13,7 @@ import { Mesh1700000000200 } from './migrations/1700000000200-mesh.js';
 import { SearchDoc1700000000300 } from './migrations/1700000000300-search-doc.js';
 import { OpSigVerified1700000000400 } from './migrations/1700000000400-op-sig-verified.js';
 import { WorkflowInbox1700000000500 } from './migrations/1700000000500-workflow-inbox.js';
+import { OpVoid1700000000600 } from './migrations/1700000000600-op-void.js';
 
 export const MIGRATIONS = [
   Initial1700000000000,
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   SearchDoc1700000000300,
   OpSigVerified1700000000400,
   WorkflowInbox1700000000500,
+  OpVoid1700000000600,
 ];
 
 export function databasePath(dataDir: string): string {

@@ -60,6 +60,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly opsVoided = new Counter({
+    name: 'gatehouse_oplog_ops_voided_total',
+    help: 'Received ops kept without effect (no authority as of their place in the order), by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly authorityRebuilds = new Counter({
+    name: 'gatehouse_oplog_authority_rebuilds_total',
+    help: 'Projections rebuilt because a late change of authority changed the verdict on ops already held',
+    registers: [this.registry],
+  });
+
   readonly writeSeconds = new Histogram({
     name: 'gatehouse_oplog_write_duration_seconds',
     help: 'Duration of op log write transactions (commit included)',

@@ -15,14 +15,30 @@ export interface OpRow {
   received_at: number;
   /** 1: this gateway made or verified `sig`. 0: unchecked (possibly garbage, or NO_SIGNATURE). */
   sig_verified: number;
+  /** Only in `op_chain`: why the op is void, or null when it is effective. */
+  void_reason?: string | null;
 }
 
 export function opFromRow(row: OpRow): Op {
   return decodeOp(new Uint8Array(row.body), new Uint8Array(row.sig));
 }
 
-export const INSERT_OP_SQL =
-  'INSERT INTO op (id, org, author, seq, hlc, kind, entity, body, sig, received_at, sig_verified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const OP_COLUMNS = 'id, org, author, seq, hlc, kind, entity, body, sig, received_at, sig_verified';
+
+export const INSERT_OP_SQL = `INSERT INTO op (${OP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** A void op (see the op_void migration): the same columns and why it has no effect. */
+export const INSERT_VOID_OP_SQL = `INSERT INTO op_void (${OP_COLUMNS}, void_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** Moves an op between the effective log and the void ops, keeping every column. */
+export const VOID_OP_SQL = [
+  `INSERT INTO op_void (${OP_COLUMNS}, void_reason) SELECT ${OP_COLUMNS}, ? FROM op WHERE id = ?`,
+  'DELETE FROM op WHERE id = ?',
+] as const;
+export const UNVOID_ALL_SQL = [
+  `INSERT INTO op (${OP_COLUMNS}) SELECT ${OP_COLUMNS} FROM op_void`,
+  'DELETE FROM op_void',
+] as const;
 
 /**
  * `sigVerified`: whether this gateway signed the op or verified its signature.

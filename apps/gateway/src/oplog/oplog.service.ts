@@ -8,16 +8,22 @@ import {
   type Op,
   type OpDraft,
   signOp,
-  verifyOpSignature,
-  verifyRun,
 } from '@gatehouse/mesh';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { SerialQueue } from '../common/serial-queue.js';
 import { MetricsService } from '../observability/metrics.service.js';
+import { type AuthorityFactory, AuthorityReconciler } from './authority-reconciler.js';
+import {
+  type IngestAttempt,
+  type IngestOptions,
+  type IngestResult,
+  ingestOnce,
+  RetryOpByOp,
+  WithholdRuns,
+} from './ingest-transaction.js';
 import { INSERT_OP_SQL, type OpRow, opFromRow, opInsertParams } from './op-row.js';
-import { OpRejectedError } from './projection.js';
 import { ProjectionRegistry } from './projection-registry.js';
 import { DATA_SOURCE, GATEWAY_IDENTITY, WALL_CLOCK } from './tokens.js';
 
@@ -31,59 +37,8 @@ interface AppendRequest {
   reject: (err: unknown) => void;
 }
 
-/** Judges the authority of received ops, in log order, inside the ingest transaction. */
-export interface OpAuthority {
-  /** Why `op` may not be applied (e.g. 'not-admitted', 'no-role'), or null when it may. */
-  judge(op: Op): Promise<string | null>;
-  /** `op` was applied: later ops in the same transaction may rest on it. */
-  applied(op: Op): void;
-}
-
-export interface IngestOptions {
-  /** Checks admission and roles (the mesh receiving path); without it only authenticity is checked. */
-  authority?: (tx: EntityManager) => OpAuthority;
-}
-
-export interface IngestResult {
-  applied: Op[];
-  duplicates: number;
-  rejected: { id: string; author: string; seq: number; reason: string }[];
-}
-
-/** Thrown inside an ingest transaction to roll it back and redo it with a savepoint per op. */
-class RetryOpByOp extends Error {}
-
-/**
- * Thrown inside an ingest transaction to roll it back and redo it without
- * these (org, author) runs: each was cut by a refusal before its verified
- * newest op, and what would be kept of it ends at an op whose signature is
- * not valid, so this gateway could never send it on.
- */
-class WithholdRuns extends Error {
-  constructor(readonly refusals: ReadonlyMap<string, ReadonlyMap<string, string>>) {
-    super('runs withheld');
-  }
-}
-
-interface IngestAttempt {
-  opByOp: boolean;
-  /** (org, author) runs refused whole this time: op id -> why it was refused the time before. */
-  readonly withheld: Map<string, ReadonlyMap<string, string>>;
-}
-
-const chainKey = (op: Pick<Op, 'org' | 'author'>) => `${op.org}\0${op.author}`;
-
-/** Groups ops by (org, author), each group sorted by seq. */
-function runsOf(ops: readonly Op[]): Op[][] {
-  const groups = new Map<string, Op[]>();
-  for (const op of ops) {
-    const key = chainKey(op);
-    const group = groups.get(key) ?? [];
-    if (!group.some((o) => o.seq === op.seq && o.id === op.id)) group.push(op);
-    groups.set(key, group);
-  }
-  return [...groups.values()].map((g) => g.sort((a, b) => a.seq - b.seq));
-}
+export type { OpAuthority, Verdict } from './authority-reconciler.js';
+export type { IngestOptions, IngestResult } from './ingest-transaction.js';
 
 /**
  * The organisation logs held by this gateway. Every write is appended here as
@@ -99,8 +54,13 @@ export class OpLogService implements OnModuleInit {
   private readonly tips = new Map<string, ChainTip>();
   /** Ops whose stored signature the sync server verified, to be flagged by the next write. */
   private verifiedLater: [org: string, author: string, seq: number][] = [];
-  /** Ops committed to the log, local or received, after their transaction commits. */
+  /** Ops that took effect, local or received, after their transaction commits. */
   readonly committed = new Subject<readonly Op[]>();
+  /** Every op added to an author's chain, void ones too, after commit: what sync advertises. */
+  readonly stored = new Subject<readonly Op[]>();
+  /** Every projection was rebuilt from the log: caches of projected rows are stale. */
+  readonly rebuilt = new Subject<void>();
+  private readonly reconciler: AuthorityReconciler;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
@@ -110,6 +70,7 @@ export class OpLogService implements OnModuleInit {
     private readonly metrics: MetricsService,
   ) {
     this.clock = new HybridLogicalClock(wallClock);
+    this.reconciler = new AuthorityReconciler(db, projections);
   }
 
   get author(): string {
@@ -117,10 +78,10 @@ export class OpLogService implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
-    const [row] = await this.db.query('SELECT max(hlc) AS hlc FROM op');
+    const [row] = await this.db.query('SELECT max(hlc) AS hlc FROM op_chain');
     if (row?.hlc) this.clock.observe(decodeHlc(row.hlc));
     const tips: { org: string; seq: number; id: string }[] = await this.db.query(
-      `SELECT org, seq, id FROM op o WHERE author = ? AND seq = (SELECT max(seq) FROM op WHERE org = o.org AND author = o.author)`,
+      `SELECT org, seq, id FROM op_chain o WHERE author = ? AND seq = (SELECT max(seq) FROM op_chain WHERE org = o.org AND author = o.author)`,
       [this.author],
     );
     for (const t of tips) this.tips.set(t.org, { seq: t.seq, id: t.id });
@@ -180,7 +141,10 @@ export class OpLogService implements OnModuleInit {
     this.metrics.writeSeconds.observe((performance.now() - started) / 1000);
     for (const { request, err } of failed) request.reject(err);
     for (const { request, ops: mine } of done) request.resolve(mine);
-    if (ops.length) this.committed.next(ops);
+    if (ops.length) {
+      this.committed.next(ops);
+      this.stored.next(ops);
+    }
   }
 
   private async appendOne(tx: EntityManager, draft: OpDraft, tips: Map<string, ChainTip>): Promise<Op> {
@@ -208,16 +172,20 @@ export class OpLogService implements OnModuleInit {
   /**
    * Stores and applies ops received from other gateways, in one transaction.
    * Per author: ops already held are skipped, the rest must continue that
-   * author's hash chain, and one signature (the newest op's) is checked for
-   * the whole run. Only that op is stored as signature-verified; the others
-   * keep what they came with, marked unchecked. The ops that pass are applied
-   * in log order, so an op's authority (its author's admission, its actor's
-   * role) is in place before it is judged. An op that fails (bad payload, no
-   * authority) is refused with everything after it in its author's run;
-   * nothing refused is stored. When that leaves a run ending before its
-   * verified op, the new end's own signature is checked too (one more
-   * verification), and if it is not valid the whole run is refused: this
-   * gateway could not send such a run on, and will receive it again.
+   * author's hash chain (clock moving forward), and one signature (the
+   * newest op's) is checked for the whole run. Only that op is stored as
+   * signature-verified; the others keep what they came with, marked
+   * unchecked. The ops that pass are judged and applied in log order, so an
+   * op's authority (its author's admission, its actor's role) is in place
+   * before it is judged. An op without authority is kept void (stored in
+   * op_void, never applied) unless its gateway was never admitted: then it
+   * is refused, like an op with a bad payload, with everything after it in
+   * its author's run, and nothing refused is stored. When that leaves a run
+   * ending before its verified op, the new end's own signature is checked
+   * too (one more verification), and if it is not valid the whole run is
+   * refused: this gateway could not send such a run on, and will receive it
+   * again. A late change of authority is reconciled after commit
+   * (AuthorityReconciler).
    */
   ingest(ops: readonly Op[], options: IngestOptions = {}): Promise<IngestResult> {
     return this.writes.run(async () => {
@@ -225,7 +193,7 @@ export class OpLogService implements OnModuleInit {
       const attempt: IngestAttempt = { opByOp: false, withheld: new Map() };
       for (;;) {
         try {
-          result = await this.ingestOnce(ops, options, attempt);
+          result = await ingestOnce(this.db, this.projections, ops, options, attempt);
           break;
         } catch (err) {
           // A projection refused an op: start over with a savepoint around each op.
@@ -236,7 +204,8 @@ export class OpLogService implements OnModuleInit {
           else throw err;
         }
       }
-      for (const op of result.applied) {
+      const stored = [...result.applied, ...result.voided.map((v) => v.op)].sort(compareOps);
+      for (const op of stored) {
         this.clock.observe(decodeHlc(op.hlc));
         // Our own ops coming back (e.g. after restoring an old backup) move our chain tip too.
         if (op.author === this.author && op.seq > (this.tips.get(op.org)?.seq ?? 0)) {
@@ -245,119 +214,17 @@ export class OpLogService implements OnModuleInit {
       }
       this.metrics.opsAppended.inc({ origin: 'remote' }, result.applied.length);
       for (const r of result.rejected) this.metrics.opsRejected.inc({ reason: r.reason.split(' ')[0] });
+      for (const v of result.voided) this.metrics.opsVoided.inc({ reason: v.reason.split(' ')[0] });
+      if (options.authority && (await this.reconciler.needsRebuild(stored, options.authority))) {
+        await this.db.transaction((tx) => this.reconciler.rebuild(tx, options.authority));
+        this.metrics.authorityRebuilds.inc();
+        result.rebuilt = true;
+      }
       if (result.applied.length) this.committed.next(result.applied);
+      if (stored.length) this.stored.next(stored);
+      if (result.rebuilt) this.rebuilt.next();
       return result;
     });
-  }
-
-  /**
-   * One ingest transaction. Fast path (`opByOp` false): no savepoints, and the
-   * first op a projection refuses aborts the whole transaction with
-   * RetryOpByOp. Refusals by the authority judge need no rollback: nothing
-   * was written for them.
-   */
-  private async ingestOnce(
-    ops: readonly Op[],
-    options: IngestOptions,
-    { opByOp, withheld }: IngestAttempt,
-  ): Promise<IngestResult> {
-    const result: IngestResult = { applied: [], duplicates: 0, rejected: [] };
-    await this.db.transaction(async (tx) => {
-      const fresh: Op[] = [];
-      /** Per (org, author): the id of the op whose signature verifyRun checked. */
-      const signed = new Map<string, string>();
-      for (const run of runsOf(ops)) {
-        const { org, author } = run[0];
-        const [tip]: { seq: number; id: string }[] = await tx.query(
-          'SELECT seq, id FROM op WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
-          [org, author],
-        );
-        let unheld = run;
-        if (tip) {
-          const held = run.filter((op) => op.seq <= tip.seq);
-          unheld = run.filter((op) => op.seq > tip.seq);
-          for (const op of held) {
-            const [same] = await tx.query('SELECT id FROM op WHERE org = ? AND author = ? AND seq = ?', [
-              org,
-              author,
-              op.seq,
-            ]);
-            if (same?.id === op.id) result.duplicates += 1;
-            else result.rejected.push({ id: op.id, author, seq: op.seq, reason: 'fork' });
-          }
-        }
-        if (!unheld.length) continue;
-        const verdict = verifyRun(unheld, tip ?? null);
-        if (!verdict.ok) {
-          for (const op of unheld)
-            result.rejected.push({ id: op.id, author, seq: op.seq, reason: verdict.reason });
-          continue;
-        }
-        fresh.push(...unheld);
-        signed.set(chainKey(run[0]), unheld[unheld.length - 1].id);
-      }
-      const authority = options.authority?.(tx);
-      /** Per (org, author) with a refused op: op id -> reason. */
-      const refused = new Map<string, Map<string, string>>();
-      /** Per (org, author): the newest op applied. */
-      const newest = new Map<string, Op>();
-      for (const op of fresh.sort(compareOps)) {
-        const chain = chainKey(op);
-        const refuse = (reason: string) => {
-          result.rejected.push({ id: op.id, author: op.author, seq: op.seq, reason });
-          refused.set(chain, (refused.get(chain) ?? new Map()).set(op.id, reason));
-        };
-        const withheldWhy = withheld.get(chain);
-        if (withheldWhy) {
-          refuse(withheldWhy.get(op.id) ?? 'precedes a refused op');
-          continue;
-        }
-        if (refused.has(chain)) {
-          refuse('follows a refused op');
-          continue;
-        }
-        const denied = authority ? await authority.judge(op) : null;
-        if (denied) {
-          refuse(denied);
-          continue;
-        }
-        // Only the op whose signature verifyRun checked is stored as verified.
-        const row = opInsertParams(op, Date.now(), signed.get(chain) === op.id);
-        if (!opByOp) {
-          try {
-            await tx.query(INSERT_OP_SQL, row);
-            await this.projections.apply(tx, op);
-          } catch {
-            throw new RetryOpByOp();
-          }
-        } else {
-          await tx.query('SAVEPOINT ingest_op');
-          try {
-            await tx.query(INSERT_OP_SQL, row);
-            await this.projections.apply(tx, op);
-            await tx.query('RELEASE ingest_op');
-          } catch (err) {
-            await tx.query('ROLLBACK TO ingest_op');
-            await tx.query('RELEASE ingest_op');
-            refuse(err instanceof OpRejectedError ? err.reason : (err as Error).message);
-            continue;
-          }
-        }
-        authority?.applied(op);
-        result.applied.push(op);
-        if (op.seq > (newest.get(chain)?.seq ?? 0)) newest.set(chain, op);
-      }
-      // A run cut short by a refusal ends at an op whose signature was not checked: check it now.
-      const unsendable = new Map<string, ReadonlyMap<string, string>>();
-      for (const [chain, why] of refused) {
-        const end = newest.get(chain);
-        if (!end || end.id === signed.get(chain)) continue;
-        if (verifyOpSignature(end)) await tx.query('UPDATE op SET sig_verified = 1 WHERE id = ?', [end.id]);
-        else unsendable.set(chain, why);
-      }
-      if (unsendable.size) throw new WithholdRuns(unsendable);
-    });
-    return result;
   }
 
   /**
@@ -374,7 +241,11 @@ export class OpLogService implements OnModuleInit {
         this.verifiedLater = [];
         await this.db.transaction(async (tx) => {
           for (const note of notes)
-            await tx.query('UPDATE op SET sig_verified = 1 WHERE org = ? AND author = ? AND seq = ?', note);
+            for (const table of ['op', 'op_void'])
+              await tx.query(
+                `UPDATE ${table} SET sig_verified = 1 WHERE org = ? AND author = ? AND seq = ?`,
+                note,
+              );
         });
       })
       .catch(() => {});
@@ -385,43 +256,42 @@ export class OpLogService implements OnModuleInit {
     return this.writes.run(() => this.db.transaction(task));
   }
 
-  /** Empties every projection and replays the whole log: the tables are a function of the ops. */
-  rebuild(): Promise<number> {
+  /**
+   * Empties every projection and replays the log: the tables are a function
+   * of the ops. With `authority`, every op is judged afresh on the way and
+   * void ops are recomputed; without, the effective log is replayed as it is.
+   */
+  rebuild(options: { authority?: AuthorityFactory } = {}): Promise<number> {
     return this.writes.run(async () => {
-      let count = 0;
-      await this.db.transaction(async (tx) => {
-        for (const p of this.projections.all) await p.clear(tx);
-        const pageSize = 1000;
-        let after: [string, string, string, number] = ['', '', '', 0];
-        for (;;) {
-          const rows: OpRow[] = await tx.query(
-            `SELECT * FROM op WHERE (org, hlc, author, seq) > (?, ?, ?, ?) ORDER BY org, hlc, author, seq LIMIT ?`,
-            [...after, pageSize],
-          );
-          for (const row of rows) await this.projections.apply(tx, opFromRow(row));
-          count += rows.length;
-          if (rows.length < pageSize) break;
-          const last = rows[rows.length - 1];
-          after = [last.org, last.hlc, last.author, last.seq];
-        }
-      });
-      return count;
+      const { ops } = await this.db.transaction((tx) => this.reconciler.rebuild(tx, options.authority));
+      this.rebuilt.next();
+      return ops;
     });
   }
 
   async versionVector(org: string): Promise<Record<string, number>> {
     const rows: { author: string; seq: number }[] = await this.db.query(
-      'SELECT author, max(seq) AS seq FROM op WHERE org = ? GROUP BY author',
+      'SELECT author, max(seq) AS seq FROM op_chain WHERE org = ? GROUP BY author',
       [org],
     );
     return Object.fromEntries(rows.map((r) => [r.author, r.seq]));
   }
 
+  /** Ops held, void ones included: two gateways with the same ops hold the same count. */
   async opCount(org?: string): Promise<number> {
     const [row] = org
-      ? await this.db.query('SELECT count(*) AS n FROM op WHERE org = ?', [org])
-      : await this.db.query('SELECT count(*) AS n FROM op');
+      ? await this.db.query('SELECT count(*) AS n FROM op_chain WHERE org = ?', [org])
+      : await this.db.query('SELECT count(*) AS n FROM op_chain');
     return row.n;
+  }
+
+  /** Void ops of an organisation in log order, with why each has no effect. */
+  async voidOpsOf(org: string): Promise<{ op: Op; reason: string }[]> {
+    const rows: (OpRow & { void_reason: string })[] = await this.db.query(
+      'SELECT * FROM op_void WHERE org = ? ORDER BY hlc, author, seq',
+      [org],
+    );
+    return rows.map((r) => ({ op: opFromRow(r), reason: r.void_reason }));
   }
 
   /** Ops of an organisation in log order, for history views and tests. */

@@ -43,6 +43,10 @@ export class AccessService implements OnModuleInit {
       this.orgs.invalidateOn(ops);
       this.roles.invalidateOn(ops);
     });
+    this.oplog.rebuilt.subscribe(() => {
+      this.orgs.clear();
+      this.roles.clear();
+    });
   }
 
   async org(orgId: string): Promise<OrgRow | null> {

@@ -63,6 +63,7 @@ export class WikiService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    this.oplog.rebuilt.subscribe(() => this.recent.clear());
     // Local and replicated edits alike reach subscribers once committed.
     this.live.follow(this.oplog.committed, async (ops) => {
       const touched = new Map<string, { orgId: string; path: string }>();

@@ -10,13 +10,15 @@ import type { Op } from './op.js';
 export interface ChainTip {
   readonly seq: number;
   readonly id: string;
+  /** Its clock reading: the next op of the author must be later. */
+  readonly hlc?: string;
 }
 
 export type RunVerdict =
   | { readonly ok: true }
   | {
       readonly ok: false;
-      readonly reason: 'gap' | 'broken-chain' | 'bad-signature' | 'mixed-run';
+      readonly reason: 'gap' | 'broken-chain' | 'clock-backwards' | 'bad-signature' | 'mixed-run';
       readonly detail: string;
     };
 
@@ -31,6 +33,7 @@ export function verifyRun(run: readonly Op[], tip: ChainTip | null): RunVerdict 
   const { author, org } = run[0];
   let expectedSeq = (tip?.seq ?? 0) + 1;
   let expectedPrev = tip?.id ?? null;
+  let after = tip?.hlc ?? '';
   for (const op of run) {
     if (op.author !== author || op.org !== org) return { ok: false, reason: 'mixed-run', detail: op.id };
     if (op.seq !== expectedSeq) {
@@ -38,8 +41,13 @@ export function verifyRun(run: readonly Op[], tip: ChainTip | null): RunVerdict 
     }
     if (op.prev !== expectedPrev)
       return { ok: false, reason: 'broken-chain', detail: `op ${op.id} does not follow ${expectedPrev}` };
+    // An author's clock only moves forward: log order and seq order agree within a chain,
+    // so applying in log order never meets an author's op before the one it follows.
+    if (op.hlc <= after)
+      return { ok: false, reason: 'clock-backwards', detail: `op ${op.id} is not later than ${after}` };
     expectedSeq += 1;
     expectedPrev = op.id;
+    after = op.hlc;
   }
   const newest = run[run.length - 1];
   return verifySignature(author, newest.id, newest.sig)

@@ -4,7 +4,7 @@ import { verifyRun } from './chain.js';
 import { encodeHlc } from './hlc.js';
 import { decodeOp, type Op, OpFormatError, signOp } from './op.js';
 
-async function chainOf(n: number) {
+async function chainOf(n: number, clock = (seq: number) => 1000 + seq) {
   const me = await generateIdentity();
   const ops: Op[] = [];
   for (let seq = 1; seq <= n; seq++) {
@@ -15,7 +15,7 @@ async function chainOf(n: number) {
         author: me.peerId,
         seq,
         prev: ops.at(-1)?.id ?? null,
-        hlc: encodeHlc({ wall: 1000 + seq, counter: 0 }),
+        hlc: encodeHlc({ wall: clock(seq), counter: 0 }),
         actor: 'user-1',
         kind: 'wiki.revision',
         entity: 'home',
@@ -68,6 +68,19 @@ describe('verifyRun', () => {
     expect(verifyRun([...ops.slice(0, 3), forged], null)).toMatchObject({
       ok: false,
       reason: 'bad-signature',
+    });
+  });
+
+  it("rejects a run whose author's clock goes backwards, also across the tip", async () => {
+    const { ops } = await chainOf(3, (seq) => (seq === 2 ? 900 : 1000 + seq));
+    expect(verifyRun(ops, null)).toMatchObject({ ok: false, reason: 'clock-backwards' });
+    const steady = (await chainOf(3)).ops;
+    expect(verifyRun(steady.slice(1), { seq: 1, id: steady[0].id, hlc: steady[2].hlc })).toMatchObject({
+      ok: false,
+      reason: 'clock-backwards',
+    });
+    expect(verifyRun(steady.slice(1), { seq: 1, id: steady[0].id, hlc: steady[0].hlc })).toEqual({
+      ok: true,
     });
   });
 

@@ -227,7 +227,7 @@ export class MemoryOpStore implements OpStore {
       }
       if (!fresh.length) continue;
       const tip = chain.at(-1);
-      const verdict = verifyRun(fresh, tip ? { seq: tip.seq, id: tip.id } : null);
+      const verdict = verifyRun(fresh, tip ? { seq: tip.seq, id: tip.id, hlc: tip.hlc } : null);
       if (!verdict.ok) {
         for (const op of fresh) refuse(op, verdict.reason);
         continue;

@@ -72,7 +72,15 @@ export interface OpStore {
  * authority (admission, roles) are not the sender's fault: it may know
  * something we do not yet, and the op can be judged again later.
  */
-const SENDER_FAULTS = new Set(['bad-signature', 'broken-chain', 'gap', 'mixed-run', 'fork', 'malformed']);
+const SENDER_FAULTS = new Set([
+  'bad-signature',
+  'broken-chain',
+  'clock-backwards',
+  'gap',
+  'mixed-run',
+  'fork',
+  'malformed',
+]);
 
 export function isSenderFault(reason: string): boolean {
   return SENDER_FAULTS.has(reason.split(' ')[0]);

@@ -1,22 +1,37 @@
 /**
- * Authority of received ops, as of each op's own place in the log order
- * (DESIGN.md, "authority"): its author gateway must be admitted to the
- * organisation, and its actor must hold the role the op needs, both judged
- * from the ops the log holds before it. The organisation's creating gateway
- * is admitted by its creation; the creating account is its first owner.
+ * Authority of ops, as of each op's own place in the log order (DESIGN.md,
+ * "authority"): its author gateway must be admitted to the organisation, and
+ * its actor must hold the role the op needs, both judged from the effective
+ * ops the log holds before it. The organisation's creating gateway is
+ * admitted by its creation; the creating account is its first owner.
  *
- * One judge serves one ingest transaction. It reads the history it needs from
- * the op table (indexed by org, kind, entity) and caches it for the
- * transaction, folding in each op as it is applied.
+ * Verdicts. An op whose gateway or actor this log has never seen hold the
+ * authority it needs is refused: not stored, and asked for again by the next
+ * pull, when the admission or role it rests on may have arrived (or never,
+ * if it was forged). An op whose gateway or actor held that authority at
+ * some point, but not as of the op's place (a revocation or demotion the
+ * author had not heard of), is kept void: stored as a link of its author's
+ * chain, never applied. Refusing it would cut off every later op of that
+ * gateway, on every receiver, for good.
+ *
+ * One judge serves one transaction. It reads the history it needs from the
+ * op table (effective ops, indexed by org, kind, entity) and caches it,
+ * folding in each verdict as it is given.
  */
 import { compareOps, type Op } from '@gatehouse/mesh';
 import type { EntityManager } from 'typeorm';
 import { type OpRow, opFromRow } from '../../oplog/op-row.js';
-import type { OpAuthority } from '../../oplog/oplog.service.js';
+import type { OpAuthority, Verdict } from '../../oplog/oplog.service.js';
 import { ROLES, type Role, roleAtLeast, strongest } from '../../orgs/roles.js';
 import { DEFAULT_KIND_ROLE, KIND_ROLES, targetOrg } from './authority-rules.js';
 
 type Position = Pick<Op, 'hlc' | 'author' | 'seq'>;
+
+/** Why an actor may not do what an op does, and the role that would have allowed it. */
+interface Denial {
+  readonly reason: string;
+  readonly needs?: { readonly role: Role; readonly where: string };
+}
 
 interface Creation {
   readonly gateway: string;
@@ -37,22 +52,31 @@ export class OpJudge implements OpAuthority {
 
   constructor(private readonly tx: EntityManager) {}
 
-  async judge(op: Op): Promise<string | null> {
+  async judge(op: Op): Promise<Verdict> {
     const p = op.payload as Record<string, unknown>;
-    if (op.kind === 'org.created' && p.parentId === null) return this.judgeCreation(op);
-    const creation = await this.creation(op.org);
-    if (!creation || before(op, creation.at))
-      return `${NOT_ADMITTED} (the organisation's creation is not held)`;
-    if (!(await this.admitted(op.org, op.author, op, creation))) {
-      return `${NOT_ADMITTED} (gateway ${op.author} is not admitted here)`;
+    if (op.kind === 'org.created' && p.parentId === null) {
+      const reason = await this.judgeCreation(op);
+      return reason ? { reason, keep: false } : null;
     }
-    return this.judgeActor(op, p, creation);
+    const creation = await this.creation(op.org);
+    if (!creation)
+      return { reason: `${NOT_ADMITTED} (the organisation's creation is not held)`, keep: false };
+    if (before(op, creation.at))
+      return { reason: `${NOT_ADMITTED} (before the organisation's creation)`, keep: false };
+    if (!(await this.admitted(op.org, op.author, op, creation))) {
+      const reason = `${NOT_ADMITTED} (gateway ${op.author} is not admitted here)`;
+      return { reason, keep: await this.everAdmitted(op.org, op.author, creation) };
+    }
+    const denial = await this.judgeActor(op, p, creation);
+    if (!denial) return null;
+    const keep = !!denial.needs && (await this.everHeld(op, denial.needs.role, denial.needs.where, creation));
+    return { reason: denial.reason, keep };
   }
 
   applied(op: Op): void {
     const key = `${op.org}\0${op.kind}\0${op.entity}`;
     const history = this.histories.get(key);
-    if (history) {
+    if (history && !history.some((o) => o.id === op.id)) {
       history.push(op);
       history.sort(compareOps);
     }
@@ -60,6 +84,21 @@ export class OpJudge implements OpAuthority {
       this.creations.delete(op.org);
       this.parents.clear();
     }
+  }
+
+  voided(op: Op): void {
+    const key = `${op.org}\0${op.kind}\0${op.entity}`;
+    const history = this.histories.get(key);
+    const at = history?.findIndex((o) => o.id === op.id) ?? -1;
+    if (history && at >= 0) history.splice(at, 1);
+    if (op.kind === 'org.created') {
+      this.creations.delete(op.org);
+      this.parents.clear();
+    }
+  }
+
+  private async everAdmitted(org: string, gateway: string, creation: Creation): Promise<boolean> {
+    return gateway === creation.gateway || (await this.history(org, 'gateway.admitted', gateway)).length > 0;
   }
 
   private async judgeCreation(op: Op): Promise<string | null> {
@@ -71,15 +110,18 @@ export class OpJudge implements OpAuthority {
     return null;
   }
 
-  private async judgeActor(op: Op, p: Record<string, unknown>, creation: Creation): Promise<string | null> {
+  private async judgeActor(op: Op, p: Record<string, unknown>, creation: Creation): Promise<Denial | null> {
     const actor = op.actor;
-    if (!actor) return `${NO_ROLE} (ops from other gateways must name their actor)`;
+    if (!actor) return { reason: `${NO_ROLE} (ops from other gateways must name their actor)` };
     const org = targetOrg(op);
-    const need = async (role: Role, where = org): Promise<string | null> => {
+    const need = async (role: Role, where = org): Promise<Denial | null> => {
       const has = await this.roleAt(op.org, where, actor, op, creation);
       return roleAtLeast(has, role)
         ? null
-        : `${NO_ROLE} (${actor} needs ${role} in ${where}, has ${has ?? 'none'})`;
+        : {
+            reason: `${NO_ROLE} (${actor} needs ${role} in ${where}, has ${has ?? 'none'})`,
+            needs: { role, where },
+          };
     };
     switch (op.kind) {
       case 'org.created':
@@ -87,15 +129,15 @@ export class OpJudge implements OpAuthority {
       case 'account.published':
         return p.id === actor ? null : need('admin');
       case 'invite.redeemed': {
-        if (p.accountId !== actor) return `${NO_ROLE} (an invite is redeemed by its own account)`;
+        if (p.accountId !== actor) return { reason: `${NO_ROLE} (an invite is redeemed by its own account)` };
         const invite = await this.latest(op.org, 'invite.created', String(p.inviteId), op);
-        return invite ? null : `${NO_ROLE} (invite ${String(p.inviteId)} is not held)`;
+        return invite ? null : { reason: `${NO_ROLE} (invite ${String(p.inviteId)} is not held)` };
       }
       case 'member.role':
         return this.judgeRoleChange(op, p, creation);
       case 'gateway.admitted': {
         const invite = await this.latest(op.org, 'gateway.invited', String(p.inviteId), op);
-        if (!invite) return `${NO_ROLE} (gateway invite ${String(p.inviteId)} is not held)`;
+        if (!invite) return { reason: `${NO_ROLE} (gateway invite ${String(p.inviteId)} is not held)` };
         return need('admin', op.org);
       }
       case 'gateway.invited':
@@ -111,7 +153,7 @@ export class OpJudge implements OpAuthority {
     op: Op,
     p: Record<string, unknown>,
     creation: Creation,
-  ): Promise<string | null> {
+  ): Promise<Denial | null> {
     const actor = op.actor!;
     const orgId = String(p.orgId);
     const role = String(p.role) as Role | 'none';
@@ -126,7 +168,43 @@ export class OpJudge implements OpAuthority {
     const needed: Role = touchesTop ? 'owner' : 'admin';
     return roleAtLeast(mine, needed)
       ? null
-      : `${NO_ROLE} (${actor} needs ${needed} to set roles, has ${mine ?? 'none'})`;
+      : {
+          reason: `${NO_ROLE} (${actor} needs ${needed} to set roles, has ${mine ?? 'none'})`,
+          needs: { role: needed, where: orgId },
+        };
+  }
+
+  /**
+   * Whether the log shows `op`'s actor holding `role` in `where` (or above it)
+   * at any point, before or after the op: by creating the organisation, by a
+   * role given, or by an invite redeemed.
+   */
+  private async everHeld(op: Op, role: Role, where: string, creation: Creation): Promise<boolean> {
+    const actor = op.actor!;
+    if (actor === creation.actor) return true;
+    const chain = await this.chain(where, op.org);
+    for (const org of chain) {
+      for (const given of await this.history(op.org, 'member.role', `${org}/${actor}`)) {
+        const r = (given.payload as Record<string, unknown>).role;
+        if (typeof r === 'string' && (ROLES as readonly string[]).includes(r) && roleAtLeast(r as Role, role))
+          return true;
+      }
+    }
+    const redeemed: OpRow[] = await this.tx.query(
+      `SELECT * FROM op WHERE org = ? AND kind = 'invite.redeemed' ORDER BY hlc, author, seq`,
+      [op.org],
+    );
+    for (const r of redeemed.map(opFromRow)) {
+      if (r.actor !== actor) continue;
+      const invite = await this.history(
+        op.org,
+        'invite.created',
+        String((r.payload as Record<string, unknown>).inviteId),
+      );
+      const ip = invite[0]?.payload as Record<string, unknown> | undefined;
+      if (ip && chain.includes(String(ip.orgId)) && roleAtLeast(ip.role as Role, role)) return true;
+    }
+    return false;
   }
 
   /** Whether `actor` redeemed, before `op`, an invite into `orgId` for at least `role`. */

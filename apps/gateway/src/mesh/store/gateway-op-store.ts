@@ -29,7 +29,7 @@ export class GatewayOpStore implements OpStore, OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.subscription = this.oplog.committed.subscribe((ops) => {
+    this.subscription = this.oplog.stored.subscribe((ops) => {
       for (const op of ops) {
         const vv = this.vectors.get(op.org);
         if (vv && op.seq > (vv[op.author] ?? 0)) vv[op.author] = op.seq;
@@ -70,7 +70,7 @@ export class GatewayOpStore implements OpStore, OnModuleInit, OnModuleDestroy {
       sig: Uint8Array;
       sig_verified: number;
     }[] = await this.db.query(
-      'SELECT author, seq, hlc, body, sig, sig_verified FROM op WHERE org = ? AND author = ? AND seq > ? ORDER BY seq LIMIT ?',
+      'SELECT author, seq, hlc, body, sig, sig_verified FROM op_chain WHERE org = ? AND author = ? AND seq > ? ORDER BY seq LIMIT ?',
       [org, author, afterSeq, limit],
     );
     return rows.map((r) => ({
@@ -97,7 +97,12 @@ export class GatewayOpStore implements OpStore, OnModuleInit, OnModuleDestroy {
     }
     const result = await this.oplog.ingest(ops, { authority: (tx) => new OpJudge(tx) });
     if (result.rejected.length) this.metrics.refused(result.rejected.map((r) => r.reason));
-    return { applied: result.applied.length, duplicates: result.duplicates, rejected: result.rejected };
+    // Void ops are stored like the rest: the sender's chain moved on, and so does our vector.
+    return {
+      applied: result.applied.length + result.voided.length,
+      duplicates: result.duplicates,
+      rejected: result.rejected,
+    };
   }
 
   mayReplicate(org: string, peer: string): Promise<boolean> {
@@ -105,7 +110,7 @@ export class GatewayOpStore implements OpStore, OnModuleInit, OnModuleDestroy {
   }
 
   onCommit(listener: (orgs: readonly string[]) => void): () => void {
-    const subscription = this.oplog.committed.subscribe((ops) =>
+    const subscription = this.oplog.stored.subscribe((ops) =>
       listener([...new Set(ops.map((op) => op.org))]),
     );
     return () => subscription.unsubscribe();

@@ -1,0 +1,143 @@
+/**
+ * Keeps void ops (DESIGN.md, "Authority") a function of the ops held, not of
+ * the order they arrived in. Authority is judged as of each op's place in the
+ * log order, from the effective ops before it. An op that changes authority
+ * (a role, an admission, a revocation) may arrive after ops placed later that
+ * were judged without it: those verdicts may now be wrong. The tail after the
+ * earliest such op is judged again; at the first verdict that differs, every
+ * projection is rebuilt from the log with every op judged afresh, because a
+ * changed verdict changes what later ops rest on.
+ *
+ * Both are rare: they need a change of authority racing ops it affects. The
+ * tail check reads only ops placed after the late op.
+ */
+import { compareOps, type Op } from '@gatehouse/mesh';
+import type { DataSource, EntityManager } from 'typeorm';
+import { type OpRow, opFromRow, UNVOID_ALL_SQL, VOID_OP_SQL } from './op-row.js';
+import type { ProjectionRegistry } from './projection-registry.js';
+
+/** Why an op may not take effect: refused outright (not stored), or kept void (stored, never applied). */
+export type Verdict = null | { readonly reason: string; readonly keep: boolean };
+
+/** Judges the authority of ops in log order, inside one transaction. */
+export interface OpAuthority {
+  judge(op: Op): Promise<Verdict>;
+  /** `op` took effect: later ops in the same transaction may rest on it. */
+  applied(op: Op): void;
+  /** `op` was kept void: nothing may rest on it. */
+  voided(op: Op): void;
+}
+
+export type AuthorityFactory = (tx: EntityManager) => OpAuthority;
+
+/** Op kinds whose arrival can change the verdict on other ops. */
+export const AUTHORITY_KINDS: ReadonlySet<string> = new Set([
+  'org.created',
+  'member.role',
+  'invite.created',
+  'invite.revoked',
+  'invite.redeemed',
+  'gateway.invited',
+  'gateway.admitted',
+  'gateway.revoked',
+]);
+
+const PAGE = 500;
+
+export class AuthorityReconciler {
+  constructor(
+    private readonly db: DataSource,
+    private readonly projections: ProjectionRegistry,
+  ) {}
+
+  /**
+   * After an ingest stored `stored`: whether ops held from before, placed
+   * after an authority op among them, now get another verdict. Runs under
+   * the log's write lock.
+   */
+  async needsRebuild(stored: readonly Op[], authority: AuthorityFactory): Promise<boolean> {
+    const earliest = new Map<string, Op>();
+    for (const op of stored) {
+      if (!AUTHORITY_KINDS.has(op.kind)) continue;
+      const known = earliest.get(op.org);
+      if (!known || compareOps(op, known) < 0) earliest.set(op.org, op);
+    }
+    if (!earliest.size) return false;
+    const fresh = new Set(stored.map((op) => op.id));
+    for (const from of earliest.values()) {
+      if (await this.tailDisagrees(from, fresh, authority)) return true;
+    }
+    return false;
+  }
+
+  /** Judges again, in order, the ops placed after `from`; true at the first changed verdict. */
+  private async tailDisagrees(
+    from: Op,
+    fresh: ReadonlySet<string>,
+    authority: AuthorityFactory,
+  ): Promise<boolean> {
+    const [older] = await this.db.query(
+      `SELECT 1 FROM op_chain WHERE org = ? AND (hlc, author, seq) > (?, ?, ?) AND id NOT IN (${[...fresh].map(() => '?').join(',')}) LIMIT 1`,
+      [from.org, from.hlc, from.author, from.seq, ...fresh],
+    );
+    // Everything after it arrived with it, and was judged after it.
+    if (!older) return false;
+    return this.db.transaction(async (tx) => {
+      const judge = authority(tx);
+      let after: [string, string, number] = [from.hlc, from.author, from.seq];
+      for (;;) {
+        const rows: OpRow[] = await tx.query(
+          `SELECT * FROM op_chain WHERE org = ? AND (hlc, author, seq) > (?, ?, ?) ORDER BY hlc, author, seq LIMIT ?`,
+          [from.org, ...after, PAGE],
+        );
+        for (const row of rows) {
+          const verdict = await judge.judge(opFromRow(row));
+          if (!!verdict !== (row.void_reason != null)) return true;
+        }
+        if (rows.length < PAGE) return false;
+        const last = rows[rows.length - 1];
+        after = [last.hlc, last.author, last.seq];
+      }
+    });
+  }
+
+  /**
+   * Empties every projection and replays the log in order. With `authority`,
+   * each op is judged afresh on the way: effective ops are applied, the
+   * others moved to op_void. Without, the effective log is replayed as it is.
+   * Returns how many ops were replayed and how many are void.
+   */
+  async rebuild(tx: EntityManager, authority?: AuthorityFactory): Promise<{ ops: number; void: number }> {
+    if (authority) for (const sql of UNVOID_ALL_SQL) await tx.query(sql);
+    for (const p of this.projections.all) await p.clear(tx);
+    const judge = authority?.(tx);
+    let ops = 0;
+    let voided = 0;
+    let after: [string, string, string, number] = ['', '', '', 0];
+    for (;;) {
+      const rows: OpRow[] = await tx.query(
+        `SELECT * FROM op WHERE (org, hlc, author, seq) > (?, ?, ?, ?) ORDER BY org, hlc, author, seq LIMIT ?`,
+        [...after, PAGE],
+      );
+      for (const row of rows) {
+        const op = opFromRow(row);
+        const verdict = judge ? await judge.judge(op) : null;
+        if (verdict) {
+          // Already stored: a refusal can no longer be one, so any verdict keeps the op void.
+          await tx.query(VOID_OP_SQL[0], [verdict.reason, op.id]);
+          await tx.query(VOID_OP_SQL[1], [op.id]);
+          judge?.voided(op);
+          voided += 1;
+        } else {
+          await this.projections.apply(tx, op);
+          judge?.applied(op);
+        }
+      }
+      ops += rows.length;
+      if (rows.length < PAGE) break;
+      const last = rows[rows.length - 1];
+      after = [last.org, last.hlc, last.author, last.seq];
+    }
+    return { ops, void: voided };
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The receiving side of the op log, one transaction at a time: chain and
+ * signature checks per author run, authority verdicts in log order (applied,
+ * kept void, or refused), projections applied. OpLogService runs it under
+ * the write lock and retries it as RetryOpByOp and WithholdRuns ask.
+ */
+import { compareOps, type Op, verifyOpSignature, verifyRun } from '@gatehouse/mesh';
+import type { DataSource } from 'typeorm';
+import type { AuthorityFactory } from './authority-reconciler.js';
+import { INSERT_OP_SQL, INSERT_VOID_OP_SQL, opInsertParams } from './op-row.js';
+import { OpRejectedError } from './projection.js';
+import type { ProjectionRegistry } from './projection-registry.js';
+
+export interface IngestOptions {
+  /** Checks admission and roles (the mesh receiving path); without it only authenticity is checked. */
+  authority?: AuthorityFactory;
+}
+
+export interface IngestResult {
+  /** Stored and applied. */
+  applied: Op[];
+  /** Stored as links of their authors' chains, without effect: no authority as of their place. */
+  voided: { op: Op; reason: string }[];
+  duplicates: number;
+  /** Not stored. */
+  rejected: { id: string; author: string; seq: number; reason: string }[];
+  /** Whether a late change of authority made every projection be rebuilt. */
+  rebuilt: boolean;
+}
+
+/** Thrown inside an ingest transaction to roll it back and redo it with a savepoint per op. */
+export class RetryOpByOp extends Error {}
+
+/**
+ * Thrown inside an ingest transaction to roll it back and redo it without
+ * these (org, author) runs: each was cut by a refusal before its verified
+ * newest op, and what would be kept of it ends at an op whose signature is
+ * not valid, so this gateway could never send it on.
+ */
+export class WithholdRuns extends Error {
+  constructor(readonly refusals: ReadonlyMap<string, ReadonlyMap<string, string>>) {
+    super('runs withheld');
+  }
+}
+
+export interface IngestAttempt {
+  opByOp: boolean;
+  /** (org, author) runs refused whole this time: op id -> why it was refused the time before. */
+  readonly withheld: Map<string, ReadonlyMap<string, string>>;
+}
+
+const chainKey = (op: Pick<Op, 'org' | 'author'>) => `${op.org}\0${op.author}`;
+
+/** Groups ops by (org, author), each group sorted by seq. */
+function runsOf(ops: readonly Op[]): Op[][] {
+  const groups = new Map<string, Op[]>();
+  for (const op of ops) {
+    const key = chainKey(op);
+    const group = groups.get(key) ?? [];
+    if (!group.some((o) => o.seq === op.seq && o.id === op.id)) group.push(op);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((g) => g.sort((a, b) => a.seq - b.seq));
+}
+
+/**
+ * One ingest transaction. Fast path (`opByOp` false): no savepoints, and the
+ * first op a projection refuses aborts the whole transaction with
+ * RetryOpByOp. Refusals by the authority judge need no rollback: nothing
+ * was written for them.
+ */
+export async function ingestOnce(
+  db: DataSource,
+  projections: ProjectionRegistry,
+  ops: readonly Op[],
+  options: IngestOptions,
+  { opByOp, withheld }: IngestAttempt,
+): Promise<IngestResult> {
+  const result: IngestResult = { applied: [], voided: [], duplicates: 0, rejected: [], rebuilt: false };
+  await db.transaction(async (tx) => {
+    const fresh: Op[] = [];
+    /** Per (org, author): the id of the op whose signature verifyRun checked. */
+    const signed = new Map<string, string>();
+    for (const run of runsOf(ops)) {
+      const { org, author } = run[0];
+      const [tip]: { seq: number; id: string; hlc: string }[] = await tx.query(
+        'SELECT seq, id, hlc FROM op_chain WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
+        [org, author],
+      );
+      let unheld = run;
+      if (tip) {
+        const held = run.filter((op) => op.seq <= tip.seq);
+        unheld = run.filter((op) => op.seq > tip.seq);
+        for (const op of held) {
+          const [same] = await tx.query('SELECT id FROM op_chain WHERE org = ? AND author = ? AND seq = ?', [
+            org,
+            author,
+            op.seq,
+          ]);
+          if (same?.id === op.id) result.duplicates += 1;
+          else result.rejected.push({ id: op.id, author, seq: op.seq, reason: 'fork' });
+        }
+      }
+      if (!unheld.length) continue;
+      const verdict = verifyRun(unheld, tip ?? null);
+      if (!verdict.ok) {
+        for (const op of unheld)
+          result.rejected.push({ id: op.id, author, seq: op.seq, reason: verdict.reason });
+        continue;
+      }
+      fresh.push(...unheld);
+      signed.set(chainKey(run[0]), unheld[unheld.length - 1].id);
+    }
+    const authority = options.authority?.(tx);
+    /** Per (org, author) with a refused op: op id -> reason. */
+    const refused = new Map<string, Map<string, string>>();
+    /** Per (org, author): the newest op applied. */
+    const newest = new Map<string, Op>();
+    for (const op of fresh.sort(compareOps)) {
+      const chain = chainKey(op);
+      const refuse = (reason: string) => {
+        result.rejected.push({ id: op.id, author: op.author, seq: op.seq, reason });
+        refused.set(chain, (refused.get(chain) ?? new Map()).set(op.id, reason));
+      };
+      const withheldWhy = withheld.get(chain);
+      if (withheldWhy) {
+        refuse(withheldWhy.get(op.id) ?? 'precedes a refused op');
+        continue;
+      }
+      if (refused.has(chain)) {
+        refuse('follows a refused op');
+        continue;
+      }
+      const verdict = authority ? await authority.judge(op) : null;
+      if (verdict && !verdict.keep) {
+        refuse(verdict.reason);
+        continue;
+      }
+      // Only the op whose signature verifyRun checked is stored as verified.
+      const row = opInsertParams(op, Date.now(), signed.get(chain) === op.id);
+      if (verdict) {
+        try {
+          projections.check(op);
+        } catch (err) {
+          refuse(err instanceof OpRejectedError ? err.reason : (err as Error).message);
+          continue;
+        }
+        await tx.query(INSERT_VOID_OP_SQL, [...row, verdict.reason]);
+        authority?.voided(op);
+        result.voided.push({ op, reason: verdict.reason });
+        if (op.seq > (newest.get(chain)?.seq ?? 0)) newest.set(chain, op);
+        continue;
+      }
+      if (!opByOp) {
+        try {
+          await tx.query(INSERT_OP_SQL, row);
+          await projections.apply(tx, op);
+        } catch {
+          throw new RetryOpByOp();
+        }
+      } else {
+        await tx.query('SAVEPOINT ingest_op');
+        try {
+          await tx.query(INSERT_OP_SQL, row);
+          await projections.apply(tx, op);
+          await tx.query('RELEASE ingest_op');
+        } catch (err) {
+          await tx.query('ROLLBACK TO ingest_op');
+          await tx.query('RELEASE ingest_op');
+          refuse(err instanceof OpRejectedError ? err.reason : (err as Error).message);
+          continue;
+        }
+      }
+      authority?.applied(op);
+      result.applied.push(op);
+      if (op.seq > (newest.get(chain)?.seq ?? 0)) newest.set(chain, op);
+    }
+    // A run cut short by a refusal ends at an op whose signature was not checked: check it now.
+    const unsendable = new Map<string, ReadonlyMap<string, string>>();
+    for (const [chain, why] of refused) {
+      const end = newest.get(chain);
+      if (!end || end.id === signed.get(chain)) continue;
+      if (verifyOpSignature(end)) {
+        for (const table of ['op', 'op_void'])
+          await tx.query(`UPDATE ${table} SET sig_verified = 1 WHERE id = ?`, [end.id]);
+      } else unsendable.set(chain, why);
+    }
+    if (unsendable.size) throw new WithholdRuns(unsendable);
+  });
+  return result;
+}
