@@ -5,9 +5,13 @@
  * the edit is kept as a void link of its gateway's chain (never applied),
  * and everything that gateway wrote afterwards still arrives everywhere.
  */
+import { compareOps, decodeOp, type Op } from '@gatehouse/mesh';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpJudge } from '../../apps/gateway/src/mesh/authority/op-judge.js';
 import { MeshNodeService } from '../../apps/gateway/src/mesh/node/mesh-node.service.js';
-import { OpLogService } from '../../apps/gateway/src/oplog/oplog.service.js';
+import { type IngestOptions, OpLogService } from '../../apps/gateway/src/oplog/oplog.service.js';
+import { removeDir, startTestGateway } from '../support/gateway-harness.js';
 import type { GraphQLClient } from '../support/graphql-client.js';
 import {
   admitAll,
@@ -17,6 +21,7 @@ import {
   page,
   savePage,
   startMeshGateways,
+  stateHash,
   stopAll,
 } from './support/mesh-fixture.js';
 
@@ -95,4 +100,76 @@ describe('authority racing the ops it affects', () => {
     expect(await metric(b, 'gatehouse_oplog_authority_rebuilds_total')).toBeGreaterThan(rebuildsBefore);
     expect(await metric(a, 'gatehouse_oplog_ops_voided_total')).toBeGreaterThan(0);
   });
+
+  it('gives the same state and the same void ops for any order the ops arrive in', async () => {
+    const [a] = gws;
+    const rows: { body: Uint8Array; sig: Uint8Array }[] = await a.gateway.dataSource.query(
+      'SELECT body, sig FROM op_chain WHERE org = ?',
+      [orgId],
+    );
+    const ops = rows.map((r) => decodeOp(new Uint8Array(r.body), new Uint8Array(r.sig)));
+    const expected = await stateHash(a, orgId);
+    const expectedVoid = (await a.gateway.app.get(OpLogService).voidOpsOf(orgId)).map((v) => v.op.id);
+    const authors = [...new Set(ops.map((op) => op.author))];
+    // A delivery: the authors' chains interleaved at random (each in seq order), cut into random batches.
+    const delivery = fc.record({
+      picks: fc.array(fc.nat(authors.length - 1), { minLength: ops.length, maxLength: ops.length }),
+      batch: fc.integer({ min: 1, max: 12 }),
+    });
+    /** Feeds `order` to a fresh gateway in batches; refused ops come again at the end, as a pull would bring them. */
+    const replay = async (order: readonly Op[], batch: number) => {
+      const fresh = await startTestGateway();
+      try {
+        const oplog = fresh.gateway.app.get(OpLogService);
+        const judge: IngestOptions = { authority: (tx) => new OpJudge(tx) };
+        let waiting: Op[] = [];
+        let rebuilt = false;
+        const deliver = async (some: readonly Op[]) => {
+          const result = await oplog.ingest(some, judge);
+          rebuilt ||= result.rebuilt;
+          const refused = new Set(result.rejected.map((r) => r.id));
+          waiting.push(...some.filter((op) => refused.has(op.id)));
+        };
+        for (let i = 0; i < order.length; i += batch) await deliver(order.slice(i, i + batch));
+        for (let round = 0; waiting.length && round < 5; round++) {
+          const again = waiting.sort(compareOps);
+          waiting = [];
+          await deliver(again);
+        }
+        expect(waiting).toEqual([]);
+        return {
+          hash: await stateHash(fresh, orgId),
+          voided: (await oplog.voidOpsOf(orgId)).map((v) => v.op.id),
+          rebuilt,
+        };
+      } finally {
+        await fresh.close();
+        removeDir(fresh.dataDir);
+      }
+    };
+    await fc.assert(
+      fc.asyncProperty(delivery, async ({ picks, batch }) => {
+        const queues = authors.map((author) =>
+          ops.filter((op) => op.author === author).sort((x, y) => x.seq - y.seq),
+        );
+        const order: Op[] = [];
+        for (const pick of picks) {
+          const open = queues.filter((q) => q.length);
+          order.push(open[pick % open.length].shift()!);
+        }
+        const replayed = await replay(order, batch);
+        expect(replayed.hash).toBe(expected);
+        expect(replayed.voided).toEqual(expectedVoid);
+      }),
+      { numRuns: 8 },
+    );
+    // The worst order: everything but the demotion first, so the edit is applied, then undone.
+    const sorted = [...ops].sort(compareOps);
+    const demotion = sorted.find(
+      (op) => op.kind === 'member.role' && (op.payload as { role?: string }).role === 'viewer',
+    )!;
+    expect(compareOps(demotion, sorted.find((op) => op.id === expectedVoid[0])!)).toBeLessThan(0);
+    const late = await replay([...sorted.filter((op) => op !== demotion), demotion], 1);
+    expect(late).toEqual({ hash: expected, voided: expectedVoid, rebuilt: true });
+  }, 120_000);
 });
