@@ -238,6 +238,51 @@ describe('hostile input from other gateways', () => {
       { seq: run[1].seq, v: 1 },
     ]);
   });
+
+  it('refuses a fork of an admitted chain, keeps the signed evidence and shows it to the operator', async () => {
+    const [gw] = receivers;
+    const store = gw.gateway.app.get(GatewayOpStore);
+    const [tip] = await gw.gateway.dataSource.query(
+      'SELECT seq, id FROM op_chain WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
+      [orgId, rogue.id],
+    );
+    // Two different ops signed by the rogue for the same place in its chain.
+    const [told] = chainOf(
+      rogue.identity,
+      orgId,
+      [wikiEdit(orgId, 'fork', ownerId, 'told to b')],
+      tip ?? null,
+    );
+    const [other] = chainOf(
+      rogue.identity,
+      orgId,
+      [wikiEdit(orgId, 'fork', ownerId, 'told to c')],
+      tip ?? null,
+    );
+    expect(told.seq).toBe(other.seq);
+    expect((await store.ingest(orgId, [told])).applied).toBe(1);
+    const before = await snapshot();
+    const forked = await store.ingest(orgId, [other]);
+    expect(forked.rejected.map((r) => r.reason)).toEqual(['fork']);
+    expect(await snapshot()).toEqual(before);
+    // A forged "fork" (not signed by the author) is refused too, but is no evidence against it.
+    await store.ingest(orgId, [{ ...other, id: told.id.replace(/^./, (c) => (c === '0' ? '1' : '0')) }]);
+    const { meshStatus } = await gw.operator.gql(
+      '{ meshStatus { forks { orgId author seq heldOpId otherOpId seenAt } } }',
+    );
+    expect(meshStatus.forks).toEqual([
+      {
+        orgId,
+        author: rogue.id,
+        seq: told.seq,
+        heldOpId: told.id,
+        otherOpId: other.id,
+        seenAt: expect.any(String),
+      },
+    ]);
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toMatch(/gatehouse_oplog_forks_total 1\b/);
+  });
 });
 
 describe('a run relayed with garbage in its older signatures', () => {

@@ -14,6 +14,7 @@ import { SearchDoc1700000000300 } from './migrations/1700000000300-search-doc.js
 import { OpSigVerified1700000000400 } from './migrations/1700000000400-op-sig-verified.js';
 import { WorkflowInbox1700000000500 } from './migrations/1700000000500-workflow-inbox.js';
 import { OpVoid1700000000600 } from './migrations/1700000000600-op-void.js';
+import { ForkEvidence1700000000700 } from './migrations/1700000000700-fork-evidence.js';
 
 export const MIGRATIONS = [
   Initial1700000000000,
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   OpSigVerified1700000000400,
   WorkflowInbox1700000000500,
   OpVoid1700000000600,
+  ForkEvidence1700000000700,
 ];
 
 export function databasePath(dataDir: string): string {

@@ -98,7 +98,7 @@ export class MeshResolver {
   @Query(() => MeshStatus, {
     description: 'This gateway on the mesh: addresses, connections, bans (operator)',
   })
-  meshStatus(@Context() ctx: RequestContext): MeshStatus {
+  meshStatus(@Context() ctx: RequestContext): Promise<MeshStatus> {
     return this.mesh.status(ctx.viewer);
   }
 }

@@ -148,10 +148,11 @@ export class MeshService {
     };
   }
 
-  status(viewer: Viewer | null) {
+  async status(viewer: Viewer | null) {
     this.requireOperator(viewer);
     const libp2p = this.node.libp2p;
     const now = Date.now();
+    const forks = await this.oplog.forkEvidence();
     return {
       peerId: this.identity.peerId,
       region: this.config.region,
@@ -167,6 +168,14 @@ export class MeshService {
         .all()
         .filter((s) => s.bannedUntil && s.bannedUntil > now)
         .map((s) => ({ peerId: s.peer, until: new Date(s.bannedUntil!) })),
+      forks: forks.map((f) => ({
+        orgId: f.org,
+        author: f.author,
+        seq: f.seq,
+        heldOpId: f.held_id,
+        otherOpId: f.other_id,
+        seenAt: new Date(f.seen_at),
+      })),
     };
   }
 }

@@ -67,6 +67,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly forks = new Counter({
+    name: 'gatehouse_oplog_forks_total',
+    help: 'Second ops signed by an author for a seq it had already used: evidence kept for the operators',
+    registers: [this.registry],
+  });
+
   readonly authorityRebuilds = new Counter({
     name: 'gatehouse_oplog_authority_rebuilds_total',
     help: 'Projections rebuilt because a late change of authority changed the verdict on ops already held',

@@ -24,6 +24,8 @@ export interface IngestResult {
   duplicates: number;
   /** Not stored. */
   rejected: { id: string; author: string; seq: number; reason: string }[];
+  /** Second ops signed by their author for a seq it had used: kept as evidence (fork_evidence). */
+  forks: { org: string; author: string; seq: number; heldId: string; otherId: string }[];
   /** Whether a late change of authority made every projection be rebuilt. */
   rebuilt: boolean;
 }
@@ -76,7 +78,14 @@ export async function ingestOnce(
   options: IngestOptions,
   { opByOp, withheld }: IngestAttempt,
 ): Promise<IngestResult> {
-  const result: IngestResult = { applied: [], voided: [], duplicates: 0, rejected: [], rebuilt: false };
+  const result: IngestResult = {
+    applied: [],
+    voided: [],
+    duplicates: 0,
+    rejected: [],
+    forks: [],
+    rebuilt: false,
+  };
   await db.transaction(async (tx) => {
     const fresh: Op[] = [];
     /** Per (org, author): the id of the op whose signature verifyRun checked. */
@@ -97,8 +106,19 @@ export async function ingestOnce(
             author,
             op.seq,
           ]);
-          if (same?.id === op.id) result.duplicates += 1;
-          else result.rejected.push({ id: op.id, author, seq: op.seq, reason: 'fork' });
+          if (same?.id === op.id) {
+            result.duplicates += 1;
+            continue;
+          }
+          result.rejected.push({ id: op.id, author, seq: op.seq, reason: 'fork' });
+          // Evidence against the author only if the author really signed it (one check, rare).
+          if (same && verifyOpSignature(op)) {
+            await tx.query(
+              'INSERT OR IGNORE INTO fork_evidence (other_id, org, author, seq, held_id, other_body, other_sig, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+              [op.id, org, author, op.seq, same.id, Buffer.from(op.bytes), Buffer.from(op.sig), Date.now()],
+            );
+            result.forks.push({ org, author, seq: op.seq, heldId: same.id, otherId: op.id });
+          }
         }
       }
       if (!unheld.length) continue;

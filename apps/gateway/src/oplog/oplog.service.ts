@@ -215,6 +215,7 @@ export class OpLogService implements OnModuleInit {
       this.metrics.opsAppended.inc({ origin: 'remote' }, result.applied.length);
       for (const r of result.rejected) this.metrics.opsRejected.inc({ reason: r.reason.split(' ')[0] });
       for (const v of result.voided) this.metrics.opsVoided.inc({ reason: v.reason.split(' ')[0] });
+      if (result.forks.length) this.metrics.forks.inc(result.forks.length);
       if (options.authority && (await this.reconciler.needsRebuild(stored, options.authority))) {
         await this.db.transaction((tx) => this.reconciler.rebuild(tx, options.authority));
         this.metrics.authorityRebuilds.inc();
@@ -283,6 +284,18 @@ export class OpLogService implements OnModuleInit {
       ? await this.db.query('SELECT count(*) AS n FROM op_chain WHERE org = ?', [org])
       : await this.db.query('SELECT count(*) AS n FROM op_chain');
     return row.n;
+  }
+
+  /** Evidence of forked chains (an author signing two ops for one seq), newest first. */
+  forkEvidence(
+    limit = 100,
+  ): Promise<
+    { org: string; author: string; seq: number; held_id: string; other_id: string; seen_at: number }[]
+  > {
+    return this.db.query(
+      'SELECT org, author, seq, held_id, other_id, seen_at FROM fork_evidence ORDER BY seen_at DESC LIMIT ?',
+      [limit],
+    );
   }
 
   /** Void ops of an organisation in log order, with why each has no effect. */

@@ -147,6 +147,33 @@ export class MeshStatus {
 
   @Field(() => [BannedPeer])
   banned!: BannedPeer[];
+
+  @Field(() => [ForkEvidence], { description: 'Forked chains seen, newest first (at most 100)' })
+  forks!: ForkEvidence[];
+}
+
+@ObjectType({
+  description:
+    'A gateway that signed two different ops for one place in its chain: the second was refused and kept as evidence',
+})
+export class ForkEvidence {
+  @Field(() => ID)
+  orgId!: string;
+
+  @Field({ description: 'The gateway that forked its chain' })
+  author!: string;
+
+  @Field(() => Int)
+  seq!: number;
+
+  @Field(() => ID, { description: 'The op this gateway holds at that place' })
+  heldOpId!: string;
+
+  @Field(() => ID, { description: 'The other op, refused' })
+  otherOpId!: string;
+
+  @Field()
+  seenAt!: Date;
 }
 
 @ObjectType({ description: "What any member may know of this gateway's connections, for a status bar" })
