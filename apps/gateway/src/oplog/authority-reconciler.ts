@@ -13,7 +13,7 @@
  */
 import { compareOps, type Op } from '@gatehouse/mesh';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type OpRow, opFromRow, UNVOID_ALL_SQL, VOID_OP_SQL } from './op-row.js';
+import { byLogOrder, chainRows, type OpRow, opFromRow, UNVOID_ALL_SQL, VOID_OP_SQL } from './op-row.js';
 import type { ProjectionRegistry } from './projection-registry.js';
 
 /** Why an op may not take effect: refused outright (not stored), or kept void (stored, never applied). */
@@ -86,9 +86,16 @@ export class AuthorityReconciler {
       const judge = authority(tx);
       let after: [string, string, number] = [from.hlc, from.author, from.seq];
       for (;;) {
-        const rows: OpRow[] = await tx.query(
-          `SELECT * FROM op_chain WHERE org = ? AND (hlc, author, seq) > (?, ?, ?) ORDER BY hlc, author, seq LIMIT ?`,
-          [from.org, ...after, PAGE],
+        const rows = await chainRows<OpRow>(
+          tx,
+          {
+            select: 'id, org, author, seq, hlc, kind, entity, body, sig, received_at, sig_verified',
+            where: 'org = ? AND (hlc, author, seq) > (?, ?, ?)',
+            params: [from.org, ...after],
+            orderBy: 'hlc, author, seq',
+            limit: PAGE,
+          },
+          byLogOrder,
         );
         for (const row of rows) {
           const verdict = await judge.judge(opFromRow(row));

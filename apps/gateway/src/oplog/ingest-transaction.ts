@@ -7,7 +7,7 @@
 import { compareOps, type Op, verifyOpSignature, verifyRun } from '@gatehouse/mesh';
 import type { DataSource } from 'typeorm';
 import type { AuthorityFactory } from './authority-reconciler.js';
-import { INSERT_OP_SQL, INSERT_VOID_OP_SQL, opInsertParams } from './op-row.js';
+import { chainTip, INSERT_OP_SQL, INSERT_VOID_OP_SQL, opInsertParams } from './op-row.js';
 import { OpRejectedError } from './projection.js';
 import type { ProjectionRegistry } from './projection-registry.js';
 
@@ -92,10 +92,7 @@ export async function ingestOnce(
     const signed = new Map<string, string>();
     for (const run of runsOf(ops)) {
       const { org, author } = run[0];
-      const [tip]: { seq: number; id: string; hlc: string }[] = await tx.query(
-        'SELECT seq, id, hlc FROM op_chain WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
-        [org, author],
-      );
+      const tip = await chainTip(tx, org, author);
       let unheld = run;
       if (tip) {
         const held = run.filter((op) => op.seq <= tip.seq);

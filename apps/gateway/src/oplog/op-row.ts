@@ -1,4 +1,5 @@
 import { decodeOp, type Op } from '@gatehouse/mesh';
+import type { EntityManager } from 'typeorm';
 
 /** The `op` table's row as sqlite3 returns it. */
 export interface OpRow {
@@ -59,6 +60,57 @@ export function opInsertParams(op: Op, receivedAt: number, sigVerified = false):
     receivedAt,
     sigVerified ? 1 : 0,
   ];
+}
+
+/** A DataSource or a transaction's EntityManager. */
+type Queryable = Pick<EntityManager, 'query'>;
+
+/**
+ * Rows of `op` and `op_void` together (void ones with their `void_reason`),
+ * in `orderBy` order, at most `limit`. Each table is read through its own
+ * index and the two short lists merged here: SQLite would first collect and
+ * sort every matching row of the `op_chain` view (a UNION ALL) to answer an
+ * ORDER BY with a LIMIT, which made each sync batch cost the whole chain.
+ */
+export async function chainRows<T>(
+  db: Queryable,
+  q: { select: string; where: string; params: unknown[]; orderBy: string; limit: number },
+  compare: (a: T, b: T) => number,
+): Promise<T[]> {
+  const effective: T[] = await db.query(
+    `SELECT ${q.select}, NULL AS void_reason FROM op WHERE ${q.where} ORDER BY ${q.orderBy} LIMIT ?`,
+    [...q.params, q.limit],
+  );
+  const voided: T[] = await db.query(
+    `SELECT ${q.select}, void_reason FROM op_void WHERE ${q.where} ORDER BY ${q.orderBy} LIMIT ?`,
+    [...q.params, q.limit],
+  );
+  if (!voided.length) return effective;
+  return [...effective, ...voided].sort(compare).slice(0, q.limit);
+}
+
+export const bySeq = (a: { seq: number }, b: { seq: number }) => a.seq - b.seq;
+export const byLogOrder = (a: OpRow, b: OpRow) =>
+  a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : a.author < b.author ? -1 : a.author > b.author ? 1 : a.seq - b.seq;
+
+/** An author's newest op held in an organisation, effective or void. */
+export async function chainTip(
+  db: Queryable,
+  org: string,
+  author: string,
+): Promise<{ seq: number; id: string; hlc: string } | undefined> {
+  const [tip] = await chainRows<{ seq: number; id: string; hlc: string }>(
+    db,
+    {
+      select: 'seq, id, hlc',
+      where: 'org = ? AND author = ?',
+      params: [org, author],
+      orderBy: 'seq DESC',
+      limit: 1,
+    },
+    (a, b) => b.seq - a.seq,
+  );
+  return tip;
 }
 
 /**

@@ -80,11 +80,14 @@ export class OpLogService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const [row] = await this.db.query('SELECT max(hlc) AS hlc FROM op_chain');
     if (row?.hlc) this.clock.observe(decodeHlc(row.hlc));
-    const tips: { org: string; seq: number; id: string }[] = await this.db.query(
-      `SELECT org, seq, id FROM op_chain o WHERE author = ? AND seq = (SELECT max(seq) FROM op_chain WHERE org = o.org AND author = o.author)`,
-      [this.author],
-    );
-    for (const t of tips) this.tips.set(t.org, { seq: t.seq, id: t.id });
+    for (const table of ['op', 'op_void']) {
+      const tips: { org: string; seq: number; id: string }[] = await this.db.query(
+        `SELECT org, seq, id FROM ${table} o WHERE author = ? AND seq = (SELECT max(seq) FROM ${table} WHERE org = o.org AND author = o.author)`,
+        [this.author],
+      );
+      for (const t of tips)
+        if (t.seq > (this.tips.get(t.org)?.seq ?? 0)) this.tips.set(t.org, { seq: t.seq, id: t.id });
+    }
   }
 
   /**
@@ -272,8 +275,11 @@ export class OpLogService implements OnModuleInit {
 
   async versionVector(org: string): Promise<Record<string, number>> {
     const rows: { author: string; seq: number }[] = await this.db.query(
-      'SELECT author, max(seq) AS seq FROM op_chain WHERE org = ? GROUP BY author',
-      [org],
+      `SELECT author, max(seq) AS seq FROM (
+         SELECT author, max(seq) AS seq FROM op WHERE org = ? GROUP BY author
+         UNION ALL SELECT author, max(seq) AS seq FROM op_void WHERE org = ? GROUP BY author)
+       GROUP BY author`,
+      [org, org],
     );
     return Object.fromEntries(rows.map((r) => [r.author, r.seq]));
   }

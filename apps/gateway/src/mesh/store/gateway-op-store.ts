@@ -2,6 +2,7 @@ import type { IngestOutcome, InviteRedemption, Op, OpStore, StoredOp, VersionVec
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import type { DataSource } from 'typeorm';
+import { bySeq, chainRows } from '../../oplog/op-row.js';
 import { OpLogService } from '../../oplog/oplog.service.js';
 import { DATA_SOURCE } from '../../oplog/tokens.js';
 import { GatewayInvitesService } from '../admission/gateway-invites.service.js';
@@ -62,16 +63,23 @@ export class GatewayOpStore implements OpStore, OnModuleInit, OnModuleDestroy {
   }
 
   async opsAfter(org: string, author: string, afterSeq: number, limit: number): Promise<readonly StoredOp[]> {
-    const rows: {
+    const rows = await chainRows<{
       author: string;
       seq: number;
       hlc: string;
       body: Uint8Array;
       sig: Uint8Array;
       sig_verified: number;
-    }[] = await this.db.query(
-      'SELECT author, seq, hlc, body, sig, sig_verified FROM op_chain WHERE org = ? AND author = ? AND seq > ? ORDER BY seq LIMIT ?',
-      [org, author, afterSeq, limit],
+    }>(
+      this.db,
+      {
+        select: 'author, seq, hlc, body, sig, sig_verified',
+        where: 'org = ? AND author = ? AND seq > ?',
+        params: [org, author, afterSeq],
+        orderBy: 'seq',
+        limit,
+      },
+      bySeq,
     );
     return rows.map((r) => ({
       author: r.author,
