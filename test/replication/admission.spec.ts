@@ -63,9 +63,18 @@ describe('gateway admission', () => {
     const [a, b] = gws;
     await converged([a, b], orgId);
     await syncOf(b).pull(a.peerId, orgId);
-    const { syncStates } = await b.operator.gql(
-      'query ($o: ID) { syncStates(orgId: $o) { orgId peerId status behind lagSeconds lastSuccessAt opsReceived } }',
-      { o: orgId },
+    // An announced change may start another pull meanwhile: wait until none runs.
+    let syncStates: { peerId: string; status: string }[] = [];
+    await until(
+      async () => {
+        ({ syncStates } = await b.operator.gql(
+          'query ($o: ID) { syncStates(orgId: $o) { orgId peerId status behind lagSeconds lastSuccessAt opsReceived } }',
+          { o: orgId },
+        ));
+        return syncStates.some((s) => s.peerId === a.peerId && s.status === 'idle');
+      },
+      10_000,
+      'the pull from a to end',
     );
     expect(syncStates).toContainEqual(
       expect.objectContaining({

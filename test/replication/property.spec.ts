@@ -118,8 +118,10 @@ describe('replication property', () => {
                   path,
                   lines.join('\n'),
                   current?.currentRevisionId ?? null,
-                ).catch((err: GraphQLError) => {
-                  if (err.code !== 'CONFLICT' || attempt > 5) throw err;
+                ).catch(async (err: GraphQLError) => {
+                  if (err.code !== 'CONFLICT' || attempt > 8) throw err;
+                  // As a person would: a moment later, read again (a received batch may still be committing).
+                  await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 5)));
                   return null;
                 });
                 if (saved) break;

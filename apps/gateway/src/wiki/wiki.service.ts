@@ -117,7 +117,13 @@ export class WikiService implements OnModuleInit {
   ): Promise<WikiPage> {
     const { org } = await this.access.require(viewer, input.orgId, 'editor');
     const path = normalisePagePath(input.path);
-    const parents = await this.revisions.parentsForEdit(org.id, 'wiki', path, input.baseRevisionId);
+    const parents = await this.revisions
+      .parentsForEdit(org.id, 'wiki', path, input.baseRevisionId)
+      .catch((err) => {
+        // The editor worked from what the cache showed; let their next read see the log as it is.
+        this.recent.invalidate(pageKey(org.id, path));
+        throw err;
+      });
     return this.write(
       viewer!,
       org.root_id,
