@@ -261,6 +261,8 @@ describe('hostile input from other gateways', () => {
     );
     expect(told.seq).toBe(other.seq);
     expect((await store.ingest(orgId, [told])).applied).toBe(1);
+    // The other receiver syncs it too before the state is taken.
+    await converged(receivers, orgId);
     const before = await snapshot();
     const forked = await store.ingest(orgId, [other]);
     expect(forked.rejected.map((r) => r.reason)).toEqual(['fork']);
