@@ -69,7 +69,7 @@ describe('live updates and operations endpoints', () => {
     );
     return {
       // Subscribing is asynchronous on the server: give it a moment before writing.
-      ready: new Promise((r) => setTimeout(r, 300)),
+      ready: new Promise((r) => setTimeout(r, 1000)),
       next(): Promise<T> {
         if (queue.length) return Promise.resolve(queue.shift()!);
         if (failure) return Promise.reject(failure);
