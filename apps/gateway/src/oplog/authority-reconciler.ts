@@ -13,7 +13,7 @@
  */
 import { compareOps, type Op } from '@gatehouse/mesh';
 import type { DataSource, EntityManager } from 'typeorm';
-import { byLogOrder, chainRows, type OpRow, opFromRow, UNVOID_ALL_SQL, VOID_OP_SQL } from './op-row.js';
+import { chainRows, type OpRow, opFromRow, UNVOID_ALL_SQL, VOID_OP_SQL } from './op-row.js';
 import type { ProjectionRegistry } from './projection-registry.js';
 
 /** Why an op may not take effect: refused outright (not stored), or kept void (stored, never applied). */
@@ -95,7 +95,7 @@ export class AuthorityReconciler {
             orderBy: 'hlc, author, seq',
             limit: PAGE,
           },
-          byLogOrder,
+          compareOps,
         );
         for (const row of rows) {
           const verdict = await judge.judge(opFromRow(row));

@@ -131,7 +131,7 @@ export async function ingestOnce(
     const authority = options.authority?.(tx);
     /** Per (org, author) with a refused op: op id -> reason. */
     const refused = new Map<string, Map<string, string>>();
-    /** Per (org, author): the newest op applied. */
+    /** Per (org, author): the newest op stored (applied or void). */
     const newest = new Map<string, Op>();
     for (const op of fresh.sort(compareOps)) {
       const chain = chainKey(op);

@@ -90,9 +90,6 @@ export async function chainRows<T>(
 }
 
 export const bySeq = (a: { seq: number }, b: { seq: number }) => a.seq - b.seq;
-export const byLogOrder = (a: OpRow, b: OpRow) =>
-  a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : a.author < b.author ? -1 : a.author > b.author ? 1 : a.seq - b.seq;
-
 /** An author's newest op held in an organisation, effective or void. */
 export async function chainTip(
   db: Queryable,

@@ -22,7 +22,7 @@ import { compareOps, type Op } from '@gatehouse/mesh';
 import type { EntityManager } from 'typeorm';
 import { type OpRow, opFromRow } from '../../oplog/op-row.js';
 import type { OpAuthority, Verdict } from '../../oplog/oplog.service.js';
-import { ROLES, type Role, roleAtLeast, strongest } from '../../orgs/roles.js';
+import { isRole, type Role, roleAtLeast, strongest } from '../../orgs/roles.js';
 import { DEFAULT_KIND_ROLE, KIND_ROLES, targetOrg } from './authority-rules.js';
 
 type Position = Pick<Op, 'hlc' | 'author' | 'seq'>;
@@ -43,6 +43,12 @@ const before = (a: Position, b: Position) => compareOps(a, b) < 0;
 
 export const NOT_ADMITTED = 'not-admitted';
 export const NO_ROLE = 'no-role';
+
+/** The role a `member.role` op gives, or null for 'none' and anything unknown. */
+function roleGiven(op: Op): Role | null {
+  const role = (op.payload as Record<string, unknown>).role;
+  return isRole(role) ? role : null;
+}
 
 export class OpJudge implements OpAuthority {
   private readonly creations = new Map<string, Creation | null>();
@@ -184,43 +190,37 @@ export class OpJudge implements OpAuthority {
     if (actor === creation.actor) return true;
     const chain = await this.chain(where, op.org);
     for (const org of chain) {
-      for (const given of await this.history(op.org, 'member.role', `${org}/${actor}`)) {
-        const r = (given.payload as Record<string, unknown>).role;
-        if (typeof r === 'string' && (ROLES as readonly string[]).includes(r) && roleAtLeast(r as Role, role))
-          return true;
-      }
+      const given = await this.history(op.org, 'member.role', `${org}/${actor}`);
+      if (given.some((g) => roleAtLeast(roleGiven(g), role))) return true;
     }
-    const redeemed: OpRow[] = await this.tx.query(
-      `SELECT * FROM op WHERE org = ? AND kind = 'invite.redeemed' ORDER BY hlc, author, seq`,
-      [op.org],
-    );
-    for (const r of redeemed.map(opFromRow)) {
-      if (r.actor !== actor) continue;
-      const invite = await this.history(
-        op.org,
-        'invite.created',
-        String((r.payload as Record<string, unknown>).inviteId),
-      );
-      const ip = invite[0]?.payload as Record<string, unknown> | undefined;
-      if (ip && chain.includes(String(ip.orgId)) && roleAtLeast(ip.role as Role, role)) return true;
-    }
-    return false;
+    const invites = await this.redeemedInvites(op.org, actor);
+    return invites.some((ip) => chain.includes(String(ip.orgId)) && roleAtLeast(ip.role as Role, role));
   }
 
   /** Whether `actor` redeemed, before `op`, an invite into `orgId` for at least `role`. */
   private async joinedByInvite(op: Op, orgId: string, actor: string, role: Role): Promise<boolean> {
+    const invites = await this.redeemedInvites(op.org, actor, op);
+    return invites.some((ip) => ip.orgId === orgId && roleAtLeast(ip.role as Role, role));
+  }
+
+  /** The invites `actor` redeemed (before `at`, when given), each as it stood when redeemed. */
+  private async redeemedInvites(
+    root: string,
+    actor: string,
+    at?: Position,
+  ): Promise<Record<string, unknown>[]> {
     const rows: OpRow[] = await this.tx.query(
       `SELECT * FROM op WHERE org = ? AND kind = 'invite.redeemed' ORDER BY hlc, author, seq`,
-      [op.org],
+      [root],
     );
+    const out: Record<string, unknown>[] = [];
     for (const redeemed of rows.map(opFromRow)) {
-      if (!before(redeemed, op) || redeemed.actor !== actor) continue;
+      if (redeemed.actor !== actor || (at && !before(redeemed, at))) continue;
       const inviteId = String((redeemed.payload as Record<string, unknown>).inviteId);
-      const invite = await this.latest(op.org, 'invite.created', inviteId, op);
-      const ip = invite?.payload as Record<string, unknown> | undefined;
-      if (ip && ip.orgId === orgId && roleAtLeast(ip.role as Role, role)) return true;
+      const invite = await this.latest(root, 'invite.created', inviteId, at ?? redeemed);
+      if (invite) out.push(invite.payload as Record<string, unknown>);
     }
-    return false;
+    return out;
   }
 
   /** The actor's effective role in `orgId` (or its parents) as of `at`. */
@@ -235,11 +235,8 @@ export class OpJudge implements OpAuthority {
     let rootRoleSet = false;
     for (const org of await this.chain(orgId, root)) {
       const last = await this.latest(root, 'member.role', `${org}/${account}`, at);
-      const role = (last?.payload as Record<string, unknown> | undefined)?.role;
       if (org === root && last) rootRoleSet = true;
-      roles.push(
-        typeof role === 'string' && (ROLES as readonly string[]).includes(role) ? (role as Role) : null,
-      );
+      roles.push(last ? roleGiven(last) : null);
     }
     // The account that created the organisation owns it until a role op says otherwise.
     if (!rootRoleSet && account === creation.actor && before(creation.at, at)) roles.push('owner');
