@@ -1,6 +1,6 @@
 import { Args, Context, ID, Resolver, Subscription } from '@nestjs/graphql';
 import type { RequestContext } from '../auth/viewer.js';
-import { type SubscriptionPubSub, subscribeAfter } from '../graphql/subscribe-after.js';
+import { LiveUpdates, type SubscriptionPubSub } from '../graphql/live-updates.service.js';
 import { ActivityService, activityTopic } from './activity.service.js';
 import { OrgActivity } from './dtos/activity.types.js';
 
@@ -11,7 +11,10 @@ interface ActivityFilter {
 
 @Resolver(() => OrgActivity)
 export class ActivityResolver {
-  constructor(private readonly activity: ActivityService) {}
+  constructor(
+    private readonly activity: ActivityService,
+    private readonly live: LiveUpdates,
+  ) {}
 
   @Subscription(() => OrgActivity, {
     description:
@@ -26,7 +29,7 @@ export class ActivityResolver {
     @Args('entity', { type: () => ID, nullable: true }) _entity: string | null,
     @Context() ctx: RequestContext & { pubsub: SubscriptionPubSub },
   ) {
-    return subscribeAfter(ctx.pubsub, activityTopic(orgId), () =>
+    return this.live.subscribe(ctx.pubsub, activityTopic(orgId), () =>
       this.activity.requireReadable(ctx.viewer, orgId),
     );
   }

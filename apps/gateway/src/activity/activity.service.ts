@@ -41,8 +41,10 @@ export class ActivityService implements OnModuleInit {
       for (const op of ops) {
         const domain = op.kind.split('.')[0];
         if (!(ACTIVITY_DOMAINS as readonly string[]).includes(domain)) continue;
+        const orgId = orgOf(op);
+        if (!this.live.watched(activityTopic(orgId))) continue;
         const activity: OrgActivity = {
-          orgId: orgOf(op),
+          orgId,
           domain,
           kind: op.kind,
           entity: subjectOf(op),

@@ -7,7 +7,7 @@ import { latestOp } from '../oplog/op-row.js';
 import type { Projection } from '../oplog/projection.js';
 import { ProjectionRegistry } from '../oplog/projection-registry.js';
 import { assertOrgInLog } from '../orgs/org-in-log.util.js';
-import { clearIndex, indexDocument } from '../search/search-index.js';
+import { clearIndex, markForIndex } from '../search/search-index.js';
 
 export const POST_STATUSES = ['draft', 'published'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
@@ -165,13 +165,7 @@ export class BlogProjection implements Projection, OnModuleInit {
         status && s === 'published' ? status.hlc : null,
       ],
     );
-    await indexDocument(tx, {
-      orgId: p.orgId,
-      kind: 'post',
-      ref: p.postId,
-      title: current.title,
-      body: current.content,
-    });
+    await markForIndex(tx, [{ orgId: p.orgId, kind: 'post', ref: p.postId }]);
   }
 
   async stateRows(tx: EntityManager, rootOrg: string): Promise<unknown[]> {

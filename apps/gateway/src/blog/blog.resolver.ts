@@ -12,8 +12,8 @@ import {
 import type { RequestContext } from '../auth/viewer.js';
 import { EditConflict, Revision, RevisionConnection } from '../documents/dtos/revision.types.js';
 import { RevisionsService, toRevision } from '../documents/revisions.service.js';
+import { LiveUpdates, type SubscriptionPubSub } from '../graphql/live-updates.service.js';
 import { type Connection, decodeCursor, PageArgs, pageSize, toConnection } from '../graphql/pagination.js';
-import { type SubscriptionPubSub, subscribeAfter } from '../graphql/subscribe-after.js';
 import type { PostStatus } from './blog.projection.js';
 import { BlogService, blogTopic } from './blog.service.js';
 import {
@@ -36,6 +36,7 @@ export class BlogResolver {
   constructor(
     private readonly blog: BlogService,
     private readonly revisions: RevisionsService,
+    private readonly live: LiveUpdates,
   ) {}
 
   @Query(() => BlogPostConnection, {
@@ -131,7 +132,7 @@ export class BlogResolver {
     @Args('orgId', { type: () => ID }) orgId: string,
     @Context() ctx: SubscriptionContext,
   ) {
-    return subscribeAfter(ctx.pubsub, blogTopic(orgId), async () => {
+    return this.live.subscribe(ctx.pubsub, blogTopic(orgId), async () => {
       ctx.readsDrafts = await this.blog.readsDrafts(ctx.viewer, orgId);
     });
   }

@@ -69,6 +69,7 @@ export class BlogService implements OnModuleInit {
         if (p.postId) touched.set(p.postId, p.orgId);
       }
       for (const [postId, orgId] of touched) {
+        if (!this.live.watched(blogTopic(orgId))) continue;
         const row = await this.row(orgId, postId);
         if (row) this.live.publish(blogTopic(orgId), { blogPostChanged: toPost(row) });
       }

@@ -15,6 +15,9 @@ import { OpSigVerified1700000000400 } from './migrations/1700000000400-op-sig-ve
 import { WorkflowInbox1700000000500 } from './migrations/1700000000500-workflow-inbox.js';
 import { OpVoid1700000000600 } from './migrations/1700000000600-op-void.js';
 import { ForkEvidence1700000000700 } from './migrations/1700000000700-fork-evidence.js';
+import { OpEntityOrder1700000000800 } from './migrations/1700000000800-op-entity-order.js';
+import { SearchStale1700000000900 } from './migrations/1700000000900-search-stale.js';
+import { WikiHtmlOnRead1700000001000 } from './migrations/1700000001000-wiki-html-on-read.js';
 
 export const MIGRATIONS = [
   Initial1700000000000,
@@ -25,6 +28,9 @@ export const MIGRATIONS = [
   WorkflowInbox1700000000500,
   OpVoid1700000000600,
   ForkEvidence1700000000700,
+  OpEntityOrder1700000000800,
+  SearchStale1700000000900,
+  WikiHtmlOnRead1700000001000,
 ];
 
 export function databasePath(dataDir: string): string {
@@ -50,6 +56,7 @@ export async function openDatabase(dataDir: string): Promise<DataSource> {
   await ds.query('PRAGMA synchronous = FULL');
   await ds.query('PRAGMA foreign_keys = ON');
   await ds.query('PRAGMA busy_timeout = 5000');
+  await ds.query('PRAGMA wal_autocheckpoint = 8192');
   await ds.runMigrations({ transaction: 'each' });
   return ds;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Op } from '@gatehouse/mesh';
 import type { EntityManager } from 'typeorm';
+import { insertRows, queryIn } from '../database/bulk-sql.js';
 import { commonAncestor, headsOf, newerFirst, type RevisionNode } from './revision-graph.util.js';
 import { mergeText } from './text-merge.util.js';
 
@@ -67,6 +68,72 @@ export interface DocumentState {
   readonly conflictId: string | null;
 }
 
+const REVISION_COLUMNS = [
+  'id',
+  'org_id',
+  'doc_kind',
+  'doc_key',
+  'title',
+  'content',
+  'parents',
+  'actor',
+  'author',
+  'hlc',
+  'derived',
+  'resolves',
+] as const;
+const REVISION_CONFLICT = 'ON CONFLICT (id) DO NOTHING';
+
+/** A stored revision as doc_revision holds it (parents sorted, as JSON). */
+function revisionRow(rev: NewRevision): RevisionRow {
+  return {
+    id: rev.id,
+    org_id: rev.org,
+    doc_kind: rev.kind,
+    doc_key: rev.key,
+    title: rev.title,
+    content: rev.content,
+    parents: JSON.stringify([...rev.parents].sort()),
+    actor: rev.actor,
+    author: rev.author,
+    hlc: rev.hlc,
+    derived: 0,
+    resolves: rev.resolves ? 1 : 0,
+  };
+}
+
+const revisionParams = (rev: NewRevision) => {
+  const row = revisionRow(rev);
+  return REVISION_COLUMNS.map((c) => row[c]);
+};
+
+/**
+ * Where a document stands, as addRevisions needs it to add linear edits.
+ * Each kind's projection keeps it in its row (DOCUMENT_ROWS), written from
+ * the DocumentState of its last revision.
+ */
+interface DocSketch {
+  heads: string[];
+  createdHlc: string;
+  updatedHlc: string;
+}
+
+/** A document touched by addRevisions and where it ended. */
+export interface ChangedDocument {
+  readonly org: string;
+  readonly kind: DocKind;
+  readonly key: string;
+  state: DocumentState;
+}
+
+/** The projected row of each kind of document: its table and key column. */
+const DOCUMENT_ROWS: Record<DocKind, { table: string; key: string }> = {
+  wiki: { table: 'wiki_page', key: 'path' },
+  blog: { table: 'blog_post', key: 'id' },
+};
+
+const docKey = (org: string, kind: string, key: string) => `${org}\0${kind}\0${key}`;
+
 const node = (r: RevisionRow): RevisionNode => ({ id: r.id, parents: JSON.parse(r.parents), hlc: r.hlc });
 const digest = (label: string, ids: readonly string[]) =>
   createHash('sha256')
@@ -92,23 +159,7 @@ export class DocumentStore {
   constructor(private readonly tx: EntityManager) {}
 
   async addRevision(rev: NewRevision): Promise<DocumentState> {
-    await this.tx.query(
-      `INSERT INTO doc_revision (id, org_id, doc_kind, doc_key, title, content, parents, actor, author, hlc, derived, resolves)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (id) DO NOTHING`,
-      [
-        rev.id,
-        rev.org,
-        rev.kind,
-        rev.key,
-        rev.title,
-        rev.content,
-        JSON.stringify([...rev.parents].sort()),
-        rev.actor,
-        rev.author,
-        rev.hlc,
-        rev.resolves ? 1 : 0,
-      ],
-    );
+    await insertRows(this.tx, 'doc_revision', REVISION_COLUMNS, [revisionParams(rev)], REVISION_CONFLICT);
     if (rev.resolves && rev.parents.length > 1) {
       await this.tx.query(
         `INSERT INTO conflict (id, org_id, doc_kind, doc_key, head_ids, status, opened_hlc, resolved_by)
@@ -126,6 +177,93 @@ export class DocumentStore {
       );
     }
     return this.recompute(rev.org, rev.kind, rev.key);
+  }
+
+  /**
+   * Adds revisions in order, with the same outcome as addRevision on each,
+   * and returns where each touched document ended. The common case, an edit
+   * whose parents are exactly its document's single head (or the first
+   * revision of a new document), needs no other revision's content: its
+   * rows wait and are written together. Anything else (concurrent edits,
+   * merges, resolutions, a revision arriving after its child) writes what
+   * waits and goes through addRevision.
+   */
+  async addRevisions(revs: readonly NewRevision[]): Promise<ChangedDocument[]> {
+    const sketches = await this.sketches(revs);
+    const changed = new Map<string, ChangedDocument>();
+    const waiting: NewRevision[] = [];
+    const write = async () => {
+      await insertRows(
+        this.tx,
+        'doc_revision',
+        REVISION_COLUMNS,
+        waiting.splice(0).map(revisionParams),
+        REVISION_CONFLICT,
+      );
+    };
+    for (const rev of revs) {
+      const key = docKey(rev.org, rev.kind, rev.key);
+      const sketch = sketches.get(key)!;
+      const parents = [...rev.parents].sort();
+      let state: DocumentState;
+      if (parents.length <= 1 && parents.join() === sketch.heads.join()) {
+        // One head before (so no derived rows, no open conflict), one after: the new revision. It
+        // cannot be held already, nor have children held: it would not have that head as parent.
+        waiting.push(rev);
+        state = {
+          heads: [rev.id],
+          current: revisionRow(rev),
+          createdHlc: sketch.createdHlc && sketch.createdHlc < rev.hlc ? sketch.createdHlc : rev.hlc,
+          updatedHlc: sketch.updatedHlc > rev.hlc ? sketch.updatedHlc : rev.hlc,
+          conflictId: null,
+        };
+      } else {
+        await write();
+        state = await this.addRevision(rev);
+      }
+      sketch.heads = state.heads;
+      sketch.createdHlc = state.createdHlc;
+      sketch.updatedHlc = state.updatedHlc;
+      changed.set(key, { org: rev.org, kind: rev.kind, key: rev.key, state });
+    }
+    await write();
+    return [...changed.values()];
+  }
+
+  /**
+   * Where the documents `revs` touch stand, from their projected rows (one
+   * row per document, however long its history), one query per organisation.
+   */
+  private async sketches(revs: readonly NewRevision[]): Promise<Map<string, DocSketch>> {
+    const wanted = new Map<string, { org: string; kind: DocKind; keys: Set<string> }>();
+    for (const rev of revs) {
+      const group = docKey(rev.org, rev.kind, '');
+      if (!wanted.has(group)) wanted.set(group, { org: rev.org, kind: rev.kind, keys: new Set() });
+      wanted.get(group)!.keys.add(rev.key);
+    }
+    const out = new Map<string, DocSketch>();
+    for (const { org, kind, keys } of wanted.values()) {
+      for (const key of keys) out.set(docKey(org, kind, key), { heads: [], createdHlc: '', updatedHlc: '' });
+      const { table, key } = DOCUMENT_ROWS[kind];
+      const rows = await queryIn<{
+        doc_key: string;
+        head_ids: string;
+        created_hlc: string;
+        updated_hlc: string;
+      }>(
+        this.tx,
+        `SELECT ${key} AS doc_key, head_ids, created_hlc, updated_hlc FROM ${table} WHERE org_id = ? AND ${key} IN (?)`,
+        [org],
+        [...keys],
+      );
+      for (const r of rows)
+        out.set(docKey(org, kind, r.doc_key), {
+          heads: JSON.parse(r.head_ids),
+          createdHlc: r.created_hlc,
+          updatedHlc: r.updated_hlc,
+        });
+    }
+    return out;
   }
 
   private async recompute(org: string, kind: DocKind, key: string): Promise<DocumentState> {

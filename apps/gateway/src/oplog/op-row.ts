@@ -24,7 +24,21 @@ export function opFromRow(row: OpRow): Op {
   return decodeOp(new Uint8Array(row.body), new Uint8Array(row.sig));
 }
 
-const OP_COLUMNS = 'id, org, author, seq, hlc, kind, entity, body, sig, received_at, sig_verified';
+/** The `op` table's columns in opInsertParams order. */
+export const OP_COLUMN_NAMES = [
+  'id',
+  'org',
+  'author',
+  'seq',
+  'hlc',
+  'kind',
+  'entity',
+  'body',
+  'sig',
+  'received_at',
+  'sig_verified',
+] as const;
+const OP_COLUMNS = OP_COLUMN_NAMES.join(', ');
 
 export const INSERT_OP_SQL = `INSERT INTO op (${OP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 

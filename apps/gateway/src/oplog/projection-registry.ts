@@ -41,4 +41,24 @@ export class ProjectionRegistry {
     this.check(op);
     await this.byKind.get(op.kind)!.projection.apply(tx, op);
   }
+
+  /** Whether ops of this kind may wait in a batch for `applyBatch` (see Projection.applyBatch). */
+  batches(kind: string): boolean {
+    return !!this.byKind.get(kind)?.projection.applyBatch;
+  }
+
+  /**
+   * Applies checked ops in order: each stretch owned by one projection with
+   * `applyBatch` in one call, the others one by one.
+   */
+  async applyBatch(tx: EntityManager, ops: readonly Op[]): Promise<void> {
+    for (let start = 0; start < ops.length; ) {
+      const { projection } = this.byKind.get(ops[start].kind)!;
+      let end = start + 1;
+      while (end < ops.length && this.byKind.get(ops[end].kind)?.projection === projection) end += 1;
+      if (projection.applyBatch) await projection.applyBatch(tx, ops.slice(start, end));
+      else for (const op of ops.slice(start, end)) await projection.apply(tx, op);
+      start = end;
+    }
+  }
 }

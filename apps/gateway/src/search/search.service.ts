@@ -6,6 +6,7 @@ import { DATA_SOURCE } from '../oplog/tokens.js';
 import { AccessService } from '../orgs/access.service.js';
 import { roleAtLeast } from '../orgs/roles.js';
 import type { SearchHit } from './dtos/search.types.js';
+import { SearchIndexer } from './search-indexer.service.js';
 
 /**
  * Turns what a person typed into an FTS5 query: every word must match (as a
@@ -25,6 +26,7 @@ export class SearchService {
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     private readonly access: AccessService,
+    private readonly indexer: SearchIndexer,
   ) {}
 
   async search(
@@ -40,6 +42,7 @@ export class SearchService {
     if (orgId) readable = readable.filter((r) => r.org.id === orgId);
     if (!readable.length) return [];
     const all = readable.map((r) => r.org.id);
+    await this.indexer.refresh();
     const drafts = readable.filter((r) => roleAtLeast(r.role, 'editor')).map((r) => r.org.id);
     const marks = (xs: string[]) => xs.map(() => '?').join(',') || "''";
     return this.db.query(

@@ -1,12 +1,12 @@
 import type { Op } from '@gatehouse/mesh';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { renderMarkdown } from '../common/markdown.js';
+import { insertRows } from '../database/bulk-sql.js';
 import { DocumentStore, revisionFromOp } from '../documents/document-store.js';
 import type { Projection } from '../oplog/projection.js';
 import { ProjectionRegistry } from '../oplog/projection-registry.js';
 import { assertOrgInLog } from '../orgs/org-in-log.util.js';
-import { clearIndex, indexDocument } from '../search/search-index.js';
+import { clearIndex, markForIndex } from '../search/search-index.js';
 
 export interface WikiRevisionPayload {
   orgId: string;
@@ -17,6 +17,19 @@ export interface WikiRevisionPayload {
 }
 
 export const MAX_CONTENT = 200_000;
+
+const PAGE_COLUMNS = [
+  'org_id',
+  'path',
+  'title',
+  'content',
+  'head_ids',
+  'current_revision_id',
+  'conflict_id',
+  'created_hlc',
+  'updated_hlc',
+  'updated_by',
+] as const;
 
 /** Wiki pages: revisions into the shared document DAG, pages as its current state. */
 @Injectable()
@@ -43,46 +56,53 @@ export class WikiProjection implements Projection, OnModuleInit {
     this.registry.register(this);
   }
 
-  async apply(tx: EntityManager, op: Op): Promise<void> {
-    const p = op.payload as unknown as WikiRevisionPayload;
-    await assertOrgInLog(tx, op, p.orgId);
-    const state = await new DocumentStore(tx).addRevision(
-      revisionFromOp(op, 'wiki', {
-        orgId: p.orgId,
-        key: p.path,
-        title: p.title,
-        content: p.content,
-        resolves: p.resolves,
-      }),
-    );
-    const { current } = state;
-    await tx.query(
-      `INSERT INTO wiki_page (org_id, path, title, content, html, head_ids, current_revision_id, conflict_id, created_hlc, updated_hlc, updated_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (org_id, path) DO UPDATE SET title = excluded.title, content = excluded.content, html = excluded.html,
-         head_ids = excluded.head_ids, current_revision_id = excluded.current_revision_id, conflict_id = excluded.conflict_id,
-         created_hlc = excluded.created_hlc, updated_hlc = excluded.updated_hlc, updated_by = excluded.updated_by`,
-      [
-        p.orgId,
-        p.path,
-        current.title,
-        current.content,
-        renderMarkdown(current.content),
+  apply(tx: EntityManager, op: Op): Promise<void> {
+    return this.applyBatch(tx, [op]);
+  }
+
+  /** Revisions in, then one row write and one search mark per page touched. */
+  async applyBatch(tx: EntityManager, ops: readonly Op[]): Promise<void> {
+    const checked = new Set<string>();
+    const revisions = [];
+    for (const op of ops) {
+      const p = op.payload as unknown as WikiRevisionPayload;
+      if (!checked.has(p.orgId)) await assertOrgInLog(tx, op, p.orgId);
+      checked.add(p.orgId);
+      revisions.push(
+        revisionFromOp(op, 'wiki', {
+          orgId: p.orgId,
+          key: p.path,
+          title: p.title,
+          content: p.content,
+          resolves: p.resolves,
+        }),
+      );
+    }
+    const pages = await new DocumentStore(tx).addRevisions(revisions);
+    await insertRows(
+      tx,
+      'wiki_page',
+      PAGE_COLUMNS,
+      pages.map(({ org, key, state }) => [
+        org,
+        key,
+        state.current.title,
+        state.current.content,
         JSON.stringify(state.heads),
-        current.id,
+        state.current.id,
         state.conflictId,
         state.createdHlc,
         state.updatedHlc,
-        current.actor,
-      ],
+        state.current.actor,
+      ]),
+      `ON CONFLICT (org_id, path) DO UPDATE SET ${PAGE_COLUMNS.slice(2)
+        .map((c) => `${c} = excluded.${c}`)
+        .join(', ')}`,
     );
-    await indexDocument(tx, {
-      orgId: p.orgId,
-      kind: 'page',
-      ref: p.path,
-      title: current.title,
-      body: current.content,
-    });
+    await markForIndex(
+      tx,
+      pages.map(({ org, key }) => ({ orgId: org, kind: 'page', ref: key })),
+    );
   }
 
   async stateRows(tx: EntityManager, rootOrg: string): Promise<unknown[]> {

@@ -17,8 +17,8 @@ import {
   RevisionDiff,
 } from '../documents/dtos/revision.types.js';
 import { RevisionsService, toRevision } from '../documents/revisions.service.js';
+import { LiveUpdates, type SubscriptionPubSub } from '../graphql/live-updates.service.js';
 import { type Connection, decodeCursor, PageArgs, pageSize, toConnection } from '../graphql/pagination.js';
-import { type SubscriptionPubSub, subscribeAfter } from '../graphql/subscribe-after.js';
 import { SaveWikiPageInput, WikiPage, WikiPageConnection } from './dtos/wiki.types.js';
 import { WikiService, wikiTopic } from './wiki.service.js';
 import { normalisePagePath } from './wiki-path.util.js';
@@ -28,6 +28,7 @@ export class WikiResolver {
   constructor(
     private readonly wiki: WikiService,
     private readonly revisions: RevisionsService,
+    private readonly live: LiveUpdates,
   ) {}
 
   @Query(() => WikiPage, { nullable: true })
@@ -121,6 +122,8 @@ export class WikiResolver {
     @Args('path', { nullable: true }) _path: string,
     @Context() ctx: RequestContext & { pubsub: SubscriptionPubSub },
   ) {
-    return subscribeAfter(ctx.pubsub, wikiTopic(orgId), () => this.wiki.requireReadable(ctx.viewer, orgId));
+    return this.live.subscribe(ctx.pubsub, wikiTopic(orgId), () =>
+      this.wiki.requireReadable(ctx.viewer, orgId),
+    );
   }
 }

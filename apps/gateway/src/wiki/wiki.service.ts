@@ -4,6 +4,8 @@ import type { Viewer } from '../auth/viewer.js';
 import { CommitCache } from '../common/commit-cache.js';
 import { notFound } from '../common/gatehouse-error.js';
 import { hlcToDate } from '../common/hlc-time.js';
+import { renderMarkdown } from '../common/markdown.js';
+import { TtlCache } from '../common/ttl-cache.js';
 import { RevisionsService } from '../documents/revisions.service.js';
 import { LiveUpdates } from '../graphql/live-updates.service.js';
 import { type Connection, decodeCursor, toConnection } from '../graphql/pagination.js';
@@ -19,7 +21,6 @@ interface WikiPageRow {
   path: string;
   title: string;
   content: string;
-  html: string;
   head_ids: string;
   current_revision_id: string;
   conflict_id: string | null;
@@ -28,12 +29,29 @@ interface WikiPageRow {
   updated_by: string | null;
 }
 
+/**
+ * Page HTML is rendered when a reader asks for it, once per revision: a
+ * replicated edit nobody reads costs no rendering. Revision ids name their
+ * content, so the memo never needs invalidating.
+ */
+const rendered = new TtlCache<string>(10 * 60_000, 2_000);
+function htmlOf(r: WikiPageRow): string {
+  let html = rendered.get(r.current_revision_id);
+  if (html === undefined) {
+    html = renderMarkdown(r.content);
+    rendered.set(r.current_revision_id, html);
+  }
+  return html;
+}
+
 const toPage = (r: WikiPageRow): WikiPage => ({
   orgId: r.org_id,
   path: r.path,
   title: r.title,
   content: r.content,
-  html: r.html,
+  get html() {
+    return htmlOf(r);
+  },
   currentRevisionId: r.current_revision_id,
   headRevisionIds: JSON.parse(r.head_ids),
   conflictId: r.conflict_id,
@@ -51,7 +69,7 @@ export const wikiTopic = (orgId: string) => `wiki:${orgId}`;
 export class WikiService implements OnModuleInit {
   /** Pages are read far more often than written: recent ones stay in memory (about 8 MB of text). */
   private readonly recent = new CommitCache<WikiPageRow | null>(8_000_000, (row) =>
-    row ? 200 + row.content.length + row.html.length + row.title.length : 100,
+    row ? 200 + row.content.length + row.title.length : 100,
   );
 
   constructor(
@@ -74,6 +92,7 @@ export class WikiService implements OnModuleInit {
       }
       for (const key of touched.keys()) this.recent.invalidate(key);
       for (const { orgId, path } of touched.values()) {
+        if (!this.live.watched(wikiTopic(orgId))) continue;
         const row = await this.row(orgId, path);
         if (row) this.live.publish(wikiTopic(orgId), { wikiPageChanged: toPage(row) });
       }

@@ -57,6 +57,28 @@ export async function pullOver(
     ctx.penalise(peer, offence, message);
     throw new SyncProtocolError(offence === 'forged' ? 'forged' : (offence as SyncErrorCode), message);
   };
+  /**
+   * The batch being applied while the next frame is read and decoded: the
+   * store's transaction mostly waits on SQLite, so decoding overlaps it. It
+   * is acknowledged, and its refusals known, before the next one starts.
+   */
+  let applying: Promise<void> | null = null;
+  const settle = async () => {
+    const current = applying;
+    applying = null;
+    await current;
+  };
+  const apply = async (ops: Op[]) => {
+    const outcome = await ctx.store.ingest(org, ops);
+    applied += outcome.applied;
+    duplicates += outcome.duplicates;
+    refused += outcome.rejected.length;
+    state.opsReceived += outcome.applied;
+    const forged = outcome.rejected.find((r) => isSenderFault(r.reason));
+    if (forged) fault('forged', `op ${forged.id} refused: ${forged.reason}`);
+    for (const r of outcome.rejected) blocked.add(r.author);
+    await framed.write({ t: 'ack' }, { signal: deadline });
+  };
   try {
     await framed.write({ t: 'pull', org, vv: ours, win: ctx.window }, { signal: deadline });
     for (;;) {
@@ -73,16 +95,18 @@ export async function pullOver(
         throw err;
       }
       if (frame.t === 'err') {
+        await settle();
         return { applied, duplicates, refused, batches, theirs: null, refusedWith: frame.code };
       }
       if (frame.t === 'end') {
+        await settle();
         state.behind = vectorDistance(await ctx.store.versionVector(org), frame.vv);
         state.ahead = vectorDistance(frame.vv, await ctx.store.versionVector(org));
         await framed.close();
         return { applied, duplicates, refused, batches, theirs: frame.vv, refusedWith: null };
       }
       if (frame.t !== 'ops') fault('malformed', `unexpected ${frame.t} frame in a pull`);
-      const ops: Op[] = [];
+      const received: Op[] = [];
       for (const [body, sig] of (frame as Extract<typeof frame, { t: 'ops' }>).ops) {
         let op: Op;
         try {
@@ -98,21 +122,17 @@ export async function pullOver(
         if (op.seq !== expected)
           fault('malformed', `op ${op.author}/${op.seq} out of order, expected ${expected}`);
         next.set(op.author, op.seq + 1);
-        if (blocked.has(op.author)) refused += 1;
-        else ops.push(op);
+        received.push(op);
       }
-      const outcome = ops.length
-        ? await ctx.store.ingest(org, ops)
-        : { applied: 0, duplicates: 0, rejected: [] };
-      applied += outcome.applied;
-      duplicates += outcome.duplicates;
-      refused += outcome.rejected.length;
+      await settle();
+      const ops = received.filter((op) => !blocked.has(op.author));
+      refused += received.length - ops.length;
       batches += 1;
-      state.opsReceived += outcome.applied;
-      const forged = outcome.rejected.find((r) => isSenderFault(r.reason));
-      if (forged) fault('forged', `op ${forged.id} refused: ${forged.reason}`);
-      for (const r of outcome.rejected) blocked.add(r.author);
-      await framed.write({ t: 'ack' }, { signal: deadline });
+      if (ops.length) {
+        applying = apply(ops);
+        // Awaited by the next settle(); until then a failure must not count as unhandled.
+        applying.catch(() => {});
+      } else await framed.write({ t: 'ack' }, { signal: deadline });
     }
   } catch (err) {
     if (err instanceof SyncProtocolError) await framed.fail(err.code, err.message);

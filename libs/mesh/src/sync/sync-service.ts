@@ -57,7 +57,7 @@ export class GatehouseSync implements SyncService, Startable {
       resyncIntervalMs: init.resyncIntervalMs ?? 60_000,
       announceDelayMs: init.announceDelayMs ?? 25,
       window: Math.min(Math.max(init.window ?? SYNC_LIMITS.defaultWindow, 1), SYNC_LIMITS.maxWindow),
-      batchOps: Math.min(Math.max(init.batchOps ?? 512, 1), SYNC_LIMITS.maxBatchOps),
+      batchOps: Math.min(Math.max(init.batchOps ?? SYNC_LIMITS.maxBatchOps, 1), SYNC_LIMITS.maxBatchOps),
       batchBytes: Math.min(
         Math.max(init.batchBytes ?? SYNC_LIMITS.targetBatchBytes, 1024),
         SYNC_LIMITS.targetBatchBytes,
