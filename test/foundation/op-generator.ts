@@ -255,6 +255,30 @@ export function buildLog(
         return;
     }
   });
+  // The random pages end with edits on top of their heads (a merge of them, if several, then a plain
+  // edit): a page that settled, which receivers apply without reading its history. The fixed ones
+  // keep their merge and conflict.
+  for (const path of ['page-0', 'page-1']) {
+    const revisions = authors.flatMap((a) => a.ops).filter((op) => op.entity === `${orgId}/${path}`);
+    const named = new Set(revisions.flatMap((op) => op.parents ?? []));
+    let heads = revisions.filter((op) => !named.has(op.id)).map((op) => op.id);
+    for (const [i, resolves] of [
+      [0, heads.length > 1],
+      [1, false],
+    ] as const) {
+      if (!heads.length || (i === 0 && !resolves)) continue;
+      heads = [
+        appendOp(first, {
+          org: orgId,
+          actor: owner,
+          kind: 'wiki.revision',
+          entity: `${orgId}/${path}`,
+          payload: { orgId, path, title: `Settled ${path}`, content: `${LINES.join('\n')}\n${i}`, resolves },
+          parents: heads,
+        }).id,
+      ];
+    }
+  }
   return { orgId, authors };
 }
 

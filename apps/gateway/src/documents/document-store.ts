@@ -266,6 +266,11 @@ export class DocumentStore {
     return out;
   }
 
+  /** A document's state computed afresh from all of its revisions: what its projected row must show. */
+  state(org: string, kind: DocKind, key: string): Promise<DocumentState> {
+    return this.recompute(org, kind, key);
+  }
+
   private async recompute(org: string, kind: DocKind, key: string): Promise<DocumentState> {
     const rows: RevisionRow[] = await this.tx.query(
       'SELECT * FROM doc_revision WHERE org_id = ? AND doc_kind = ? AND doc_key = ? AND derived = 0',
