@@ -40,6 +40,9 @@ export default defineConfig({
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits for what a real browser or gateway does next; on a loaded two-core box
+    // that can take longer than the default second.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     reporters: ['default', './test/support/summary-reporter.ts'],
   },

@@ -2,7 +2,7 @@
 /**
  * Replication benchmark: N wiki edits (~1 KB each) from one gateway to a fresh
  * one over libp2p on loopback, next to the same N documents replicated by
- * PouchDB over HTTP (express-pouchdb), and raw SQLite inserts of the same op
+ * PouchDB over HTTP (express-pouchdb), and raw SQLite multi-row inserts of the same op
  * rows as the limit, all in this run on this machine.
  *
  *   npm run bench:replication                (builds first)
@@ -36,6 +36,7 @@ const { startGateway } = await dist('gateway.js');
 const { loadConfig } = await dist('config/gateway-config.js');
 const { MeshNodeService } = await dist('mesh/node/mesh-node.service.js');
 const { OpLogService } = await dist('oplog/oplog.service.js');
+const { GatewayOpStore } = await dist('mesh/store/gateway-op-store.js');
 const { INSERT_OP_SQL, opInsertParams } = await dist('oplog/op-row.js');
 const mesh = await import(join(ROOT, 'libs/mesh/dist/index.js'));
 
@@ -150,9 +151,17 @@ async function gatehouseRun(n, dir) {
   await operator.gql('mutation ($c: String!) { joinOrganization(code: $c) { ops } }', { c: code });
   // The admission of the receiver is the source's newest op.
   const total = await source.app.get(OpLogService).opCount(orgId);
-  const receiverLog = receiver.app.get(OpLogService);
-  while ((await receiverLog.opCount(orgId)) < total) await new Promise((r) => setTimeout(r, 50));
+  // Chains have no gaps, so the sum of the receiver's version vector counts its ops; it is kept in
+  // memory, so polling it costs the receiver nothing (a count(*) of the log would).
+  const held = async () =>
+    Object.values(await receiver.app.get(GatewayOpStore).versionVector(orgId)).reduce((a, b) => a + b, 0);
+  while ((await held()) < total) await new Promise((r) => setTimeout(r, 20));
   const catchUpMs = performance.now() - started;
+  // Search entries are written once commits pause (SearchIndexer): when the last one is in.
+  const unindexed = async () =>
+    (await receiver.dataSource.query('SELECT count(*) AS n FROM search_doc WHERE stale > 0'))[0].n;
+  while ((await unindexed()) > 0) await new Promise((r) => setTimeout(r, 20));
+  const searchReadyMs = performance.now() - started;
   const [state] = receiver.app
     .get(MeshNodeService)
     .sync.syncStates({ org: orgId, peer: source.identity.peerId });
@@ -199,6 +208,7 @@ async function gatehouseRun(n, dir) {
   await source.close();
   return {
     catchUpMs,
+    searchReadyMs,
     opsPerSec: n / (catchUpMs / 1000),
     wireBytesPerOp: state.bytesReceived / n,
     opBytesPerOp: opBytes / n,
@@ -287,7 +297,11 @@ async function pouchRun(n, dir) {
 const run = (db, sql, params = []) =>
   new Promise((resolve, reject) => db.run(sql, params, (err) => (err ? reject(err) : resolve())));
 
-/** The limit: the same op rows inserted into a WAL + synchronous=FULL SQLite file, 512 per transaction. */
+/**
+ * The limit: the same op rows inserted into a WAL + synchronous=FULL SQLite
+ * file with multi-row INSERTs (500 rows a statement) in one transaction, the
+ * fastest way sqlite3 offers to store them.
+ */
 async function sqliteRun(n, dir) {
   const identity = await mesh.generateIdentity();
   const ops = [...wikiEdits(identity, 'org', 'actor', n, null, 'page', Date.now())];
@@ -300,10 +314,13 @@ async function sqliteRun(n, dir) {
       UNIQUE (org, author, seq))`,
   );
   const started = performance.now();
-  for (let i = 0; i < n; i += 512) {
-    await run(db, 'BEGIN');
-    for (const op of ops.slice(i, i + 512)) {
-      await run(db, 'INSERT INTO op VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+  await run(db, 'BEGIN');
+  for (let i = 0; i < n; i += 500) {
+    const chunk = ops.slice(i, i + 500);
+    await run(
+      db,
+      `INSERT INTO op VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      chunk.flatMap((op) => [
         op.id,
         op.org,
         op.author,
@@ -314,10 +331,10 @@ async function sqliteRun(n, dir) {
         Buffer.from(op.bytes),
         Buffer.from(op.sig),
         Date.now(),
-      ]);
-    }
-    await run(db, 'COMMIT');
+      ]),
+    );
   }
+  await run(db, 'COMMIT');
   const ms = performance.now() - started;
   await new Promise((r) => db.close(r));
   return { opsPerSec: n / (ms / 1000) };
@@ -335,6 +352,7 @@ async function main() {
       const raw = await sqliteRun(n, dir);
       const rows = [
         ['catch-up time (fresh gateway)', seconds(gh.catchUpMs), seconds(pouch.catchUpMs), ''],
+        ['...and every page searchable', seconds(gh.searchReadyMs), '', ''],
         ['ops (docs) per second', fmt(gh.opsPerSec), fmt(pouch.opsPerSec), fmt(raw.opsPerSec)],
         ['bytes on the wire per op', fmt(gh.wireBytesPerOp), fmt(pouch.wireBytesPerOp), fmt(gh.opBytesPerOp)],
         ['"nothing to do" (median)', `${fmt(gh.idleMs, 1)} ms`, `${fmt(pouch.idleMs, 1)} ms`, ''],
@@ -348,11 +366,14 @@ async function main() {
         console.log(`  ${label.padEnd(36)}${a.padStart(14)}${b.padStart(14)}${c.padStart(14)}`);
       console.log(
         `  ratios: ${fmt(gh.opsPerSec / pouch.opsPerSec, 1)}x PouchDB docs/s (goal >= 10x), ` +
-          `${fmt(gh.opsPerSec / raw.opsPerSec, 2)} of raw SQLite inserts (goal >= 0.33), ` +
+          `${fmt(gh.opsPerSec / raw.opsPerSec, 2)} of raw SQLite multi-row inserts (goal >= 0.33), ` +
           `incremental ${fmt(pouch.incrementalMs / gh.incrementalMs, 1)}x faster than PouchDB, ` +
           `"nothing to do" ${fmt(pouch.idleMs / gh.idleMs, 1)}x faster\n`,
       );
-      console.log('  (raw SQLite "bytes" column: op body + signature, what any replication must carry)\n');
+      console.log(
+        '  (catch-up: every op stored and every page readable; search entries follow once commits pause.\n' +
+          '   raw SQLite "bytes" column: op body + signature, what any replication must carry)\n',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

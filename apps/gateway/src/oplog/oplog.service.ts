@@ -194,18 +194,25 @@ export class OpLogService implements OnModuleInit {
     return this.writes.run(async () => {
       let result: IngestResult;
       const attempt: IngestAttempt = { opByOp: false, withheld: new Map() };
-      for (;;) {
-        try {
-          result = await ingestOnce(this.db, this.projections, ops, options, attempt);
-          break;
-        } catch (err) {
-          // A projection refused an op: start over with a savepoint around each op.
-          if (err instanceof RetryOpByOp) attempt.opByOp = true;
-          // Runs that cannot be kept in part: start over without them (each run at most once).
-          else if (err instanceof WithholdRuns)
-            for (const [c, why] of err.refusals) attempt.withheld.set(c, why);
-          else throw err;
+      // Received ops can be fetched again, so their commits skip the WAL fsync (see DESIGN.md,
+      // "Writing and receiving"); the next local write's FULL commit makes them durable too.
+      await this.db.query('PRAGMA synchronous = NORMAL');
+      try {
+        for (;;) {
+          try {
+            result = await ingestOnce(this.db, this.projections, ops, options, attempt);
+            break;
+          } catch (err) {
+            // A projection refused an op: start over with a savepoint around each op.
+            if (err instanceof RetryOpByOp) attempt.opByOp = true;
+            // Runs that cannot be kept in part: start over without them (each run at most once).
+            else if (err instanceof WithholdRuns)
+              for (const [c, why] of err.refusals) attempt.withheld.set(c, why);
+            else throw err;
+          }
         }
+      } finally {
+        await this.db.query('PRAGMA synchronous = FULL');
       }
       const stored = [...result.applied, ...result.voided.map((v) => v.op)].sort(compareOps);
       for (const op of stored) {

@@ -6,10 +6,14 @@ import { OpLogService } from '../oplog/oplog.service.js';
 import { DATA_SOURCE, LOGGER } from '../oplog/tokens.js';
 import { anyMarked, indexMarked } from './search-index.js';
 
-/** Quiet time after a commit before indexing starts: a sync pulling batches is not slowed. */
-const QUIET_MS = 300;
-/** ...but marked documents wait no longer than this. */
-const MAX_WAIT_MS = 5_000;
+/**
+ * Quiet time after a commit before indexing starts. A sync pulling batches
+ * commits several times a second: indexing between its batches would slow it
+ * and index pages it is about to change again.
+ */
+const QUIET_MS = 2_000;
+/** ...but marked documents wait no longer than this (indexing pages a long sync still changes is wasted). */
+const MAX_WAIT_MS = 30_000;
 /** Documents indexed per transaction, so writes are not held up for long. */
 const CHUNK = 500;
 

@@ -34,7 +34,18 @@ export interface PullResult {
   readonly refusedWith: SyncErrorCode | null;
 }
 
-/** Runs one pull of `org` over an open stream to `peer`. */
+/** Most ops applied in one transaction when several batches are waiting. */
+const MAX_OPS_PER_APPLY = 4 * SYNC_LIMITS.maxBatchOps;
+
+type EndFrame = Extract<ReturnType<typeof parseServerFrame>, { t: 'end' | 'err' }>;
+
+/**
+ * Runs one pull of `org` over an open stream to `peer`. A reader decodes
+ * and checks frames as they come; the applier hands the store everything
+ * that has arrived since its last transaction (within the server's window),
+ * then acknowledges each batch. Batches commit together while the store is
+ * busy, and decoding overlaps the store's waits on SQLite.
+ */
 export async function pullOver(
   ctx: PullContext,
   stream: Stream,
@@ -57,82 +68,115 @@ export async function pullOver(
     ctx.penalise(peer, offence, message);
     throw new SyncProtocolError(offence === 'forged' ? 'forged' : (offence as SyncErrorCode), message);
   };
-  /**
-   * The batch being applied while the next frame is read and decoded: the
-   * store's transaction mostly waits on SQLite, so decoding overlaps it. It
-   * is acknowledged, and its refusals known, before the next one starts.
-   */
-  let applying: Promise<void> | null = null;
-  const settle = async () => {
-    const current = applying;
-    applying = null;
-    await current;
+
+  /** Decoded batches not yet applied, and how the reader stopped. */
+  const arrived: Op[][] = [];
+  let ended: EndFrame | null = null;
+  let failed: { err: unknown } | null = null;
+  let wake: (() => void) | null = null;
+  const signal = () => {
+    wake?.();
+    wake = null;
   };
-  const apply = async (ops: Op[]) => {
-    const outcome = await ctx.store.ingest(org, ops);
-    applied += outcome.applied;
-    duplicates += outcome.duplicates;
-    refused += outcome.rejected.length;
-    state.opsReceived += outcome.applied;
-    const forged = outcome.rejected.find((r) => isSenderFault(r.reason));
-    if (forged) fault('forged', `op ${forged.id} refused: ${forged.reason}`);
-    for (const r of outcome.rejected) blocked.add(r.author);
-    await framed.write({ t: 'ack' }, { signal: deadline });
-  };
-  try {
-    await framed.write({ t: 'pull', org, vv: ours, win: ctx.window }, { signal: deadline });
-    for (;;) {
-      const bytes = await framed.read({
-        signal: AbortSignal.any([deadline, AbortSignal.timeout(SYNC_TIMEOUTS.frameMs)]),
-      });
-      state.bytesReceived += bytes.byteLength;
-      let frame: ReturnType<typeof parseServerFrame>;
+
+  const decodeBatch = (wire: readonly (readonly [Uint8Array, Uint8Array])[]): Op[] => {
+    const ops: Op[] = [];
+    for (const [body, sig] of wire) {
+      let op: Op;
       try {
-        frame = parseServerFrame(bytes);
+        op = decodeOp(body, sig);
       } catch (err) {
-        if (err instanceof SyncProtocolError)
-          fault(err.code === 'too-large' ? 'too-large' : 'malformed', err.message);
+        if (err instanceof OpFormatError) fault('malformed', err.message);
         throw err;
       }
-      if (frame.t === 'err') {
-        await settle();
-        return { applied, duplicates, refused, batches, theirs: null, refusedWith: frame.code };
-      }
-      if (frame.t === 'end') {
-        await settle();
-        state.behind = vectorDistance(await ctx.store.versionVector(org), frame.vv);
-        state.ahead = vectorDistance(frame.vv, await ctx.store.versionVector(org));
-        await framed.close();
-        return { applied, duplicates, refused, batches, theirs: frame.vv, refusedWith: null };
-      }
-      if (frame.t !== 'ops') fault('malformed', `unexpected ${frame.t} frame in a pull`);
-      const received: Op[] = [];
-      for (const [body, sig] of (frame as Extract<typeof frame, { t: 'ops' }>).ops) {
-        let op: Op;
+      if (op.org !== org) fault('malformed', `op of organisation ${op.org} in a pull of ${org}`);
+      if (op.seq <= (ours[op.author] ?? 0))
+        fault('replay', `op ${op.author}/${op.seq} was below our version vector`);
+      const expected = next.get(op.author) ?? (ours[op.author] ?? 0) + 1;
+      if (op.seq !== expected)
+        fault('malformed', `op ${op.author}/${op.seq} out of order, expected ${expected}`);
+      next.set(op.author, op.seq + 1);
+      ops.push(op);
+    }
+    return ops;
+  };
+
+  const read = async () => {
+    try {
+      for (;;) {
+        const bytes = await framed.read({
+          signal: AbortSignal.any([deadline, AbortSignal.timeout(SYNC_TIMEOUTS.frameMs)]),
+        });
+        state.bytesReceived += bytes.byteLength;
+        let frame: ReturnType<typeof parseServerFrame>;
         try {
-          op = decodeOp(body, sig);
+          frame = parseServerFrame(bytes);
         } catch (err) {
-          if (err instanceof OpFormatError) fault('malformed', err.message);
+          if (err instanceof SyncProtocolError)
+            fault(err.code === 'too-large' ? 'too-large' : 'malformed', err.message);
           throw err;
         }
-        if (op.org !== org) fault('malformed', `op of organisation ${op.org} in a pull of ${org}`);
-        if (op.seq <= (ours[op.author] ?? 0))
-          fault('replay', `op ${op.author}/${op.seq} was below our version vector`);
-        const expected = next.get(op.author) ?? (ours[op.author] ?? 0) + 1;
-        if (op.seq !== expected)
-          fault('malformed', `op ${op.author}/${op.seq} out of order, expected ${expected}`);
-        next.set(op.author, op.seq + 1);
-        received.push(op);
+        if (frame.t === 'err' || frame.t === 'end') {
+          ended = frame;
+          return;
+        }
+        if (frame.t !== 'ops') fault('malformed', `unexpected ${frame.t} frame in a pull`);
+        arrived.push(decodeBatch((frame as Extract<typeof frame, { t: 'ops' }>).ops));
+        signal();
       }
-      await settle();
-      const ops = received.filter((op) => !blocked.has(op.author));
-      refused += received.length - ops.length;
-      batches += 1;
-      if (ops.length) {
-        applying = apply(ops);
-        // Awaited by the next settle(); until then a failure must not count as unhandled.
-        applying.catch(() => {});
-      } else await framed.write({ t: 'ack' }, { signal: deadline });
+    } catch (err) {
+      failed = { err };
+    } finally {
+      signal();
+    }
+  };
+
+  /** Applies the batches that have arrived (as many as fit one transaction) and acknowledges them. */
+  const applyArrived = async () => {
+    let count = 0;
+    let size = 0;
+    while (count < arrived.length && (count === 0 || size + arrived[count].length <= MAX_OPS_PER_APPLY))
+      size += arrived[count++].length;
+    const taken = arrived.splice(0, count).flat();
+    const ops = taken.filter((op) => !blocked.has(op.author));
+    refused += taken.length - ops.length;
+    batches += count;
+    if (ops.length) {
+      const outcome = await ctx.store.ingest(org, ops);
+      applied += outcome.applied;
+      duplicates += outcome.duplicates;
+      refused += outcome.rejected.length;
+      state.opsReceived += outcome.applied;
+      const forged = outcome.rejected.find((r) => isSenderFault(r.reason));
+      if (forged) fault('forged', `op ${forged.id} refused: ${forged.reason}`);
+      for (const r of outcome.rejected) blocked.add(r.author);
+    }
+    for (let i = 0; i < count; i++) await framed.write({ t: 'ack' }, { signal: deadline });
+  };
+
+  try {
+    await framed.write({ t: 'pull', org, vv: ours, win: ctx.window }, { signal: deadline });
+    const reading = read();
+    for (;;) {
+      if (failed) throw (failed as { err: unknown }).err;
+      if (arrived.length) {
+        await applyArrived();
+        continue;
+      }
+      const end = ended as EndFrame | null;
+      if (end?.t === 'err') {
+        return { applied, duplicates, refused, batches, theirs: null, refusedWith: end.code };
+      }
+      if (end?.t === 'end') {
+        await reading;
+        state.behind = vectorDistance(await ctx.store.versionVector(org), end.vv);
+        state.ahead = vectorDistance(end.vv, await ctx.store.versionVector(org));
+        await framed.close();
+        return { applied, duplicates, refused, batches, theirs: end.vv, refusedWith: null };
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
     }
   } catch (err) {
     if (err instanceof SyncProtocolError) await framed.fail(err.code, err.message);
