@@ -115,6 +115,13 @@ describe('convergence of organisation logs', () => {
     expect(orgs.length).toBeGreaterThanOrEqual(25);
   }, 240_000);
 
+  it('leaves the connection at synchronous=FULL after receiving (only received batches skip the fsync)', async () => {
+    for (const gw of [a, b]) {
+      const [{ synchronous }] = await gw.gateway.dataSource.query('PRAGMA synchronous');
+      expect(synchronous).toBe(2);
+    }
+  });
+
   it('produces the same merge revisions and conflicts on both gateways', async () => {
     const rows = async (gw: TestGateway) => ({
       merges: await gw.gateway.dataSource.query(
