@@ -12,7 +12,8 @@ import { AppModule } from './app.module.js';
 import { RequestAuthService } from './auth/request-auth.service.js';
 import { badInput } from './common/gatehouse-error.js';
 import type { GatewayConfig } from './config/gateway-config.js';
-import { openDatabase } from './database/data-source.js';
+import { databasePath, openDatabase } from './database/data-source.js';
+import { WalCheckpointer } from './database/wal-checkpointer.js';
 import { installGraphqlRequestHook } from './graphql/graphql-request.hook.js';
 import { startMesh } from './mesh/mesh.module.js';
 import { MetricsService } from './observability/metrics.service.js';
@@ -51,6 +52,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'gatehouse' } });
   const identity = await loadOrCreateIdentity(join(config.dataDir, 'identity.key'));
   const dataSource = await openDatabase(config.dataDir);
+  const checkpointer = await WalCheckpointer.open(databasePath(config.dataDir));
 
   const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, trustProxy: false });
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -107,6 +109,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     dataSource,
     async close() {
       await app.close();
+      await checkpointer.close();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };
