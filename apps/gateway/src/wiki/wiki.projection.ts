@@ -79,33 +79,30 @@ export class WikiProjection implements Projection, OnModuleInit {
       );
     }
     const pages = await new DocumentStore(tx).addRevisions(revisions);
-    // Independent tables: queued together, the two statements run back to back on SQLite's thread.
-    await Promise.all([
-      insertRows(
-        tx,
-        'wiki_page',
-        PAGE_COLUMNS,
-        pages.map(({ org, key, state }) => [
-          org,
-          key,
-          state.current.title,
-          state.current.content,
-          JSON.stringify(state.heads),
-          state.current.id,
-          state.conflictId,
-          state.createdHlc,
-          state.updatedHlc,
-          state.current.actor,
-        ]),
-        `ON CONFLICT (org_id, path) DO UPDATE SET ${PAGE_COLUMNS.slice(2)
-          .map((c) => `${c} = excluded.${c}`)
-          .join(', ')}`,
-      ),
-      markForIndex(
-        tx,
-        pages.map(({ org, key }) => ({ orgId: org, kind: 'page', ref: key })),
-      ),
-    ]);
+    await insertRows(
+      tx,
+      'wiki_page',
+      PAGE_COLUMNS,
+      pages.map(({ org, key, state }) => [
+        org,
+        key,
+        state.current.title,
+        state.current.content,
+        JSON.stringify(state.heads),
+        state.current.id,
+        state.conflictId,
+        state.createdHlc,
+        state.updatedHlc,
+        state.current.actor,
+      ]),
+      `ON CONFLICT (org_id, path) DO UPDATE SET ${PAGE_COLUMNS.slice(2)
+        .map((c) => `${c} = excluded.${c}`)
+        .join(', ')}`,
+    );
+    await markForIndex(
+      tx,
+      pages.map(({ org, key }) => ({ orgId: org, kind: 'page', ref: key })),
+    );
   }
 
   async stateRows(tx: EntityManager, rootOrg: string): Promise<unknown[]> {
