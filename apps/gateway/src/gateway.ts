@@ -52,7 +52,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'gatehouse' } });
   const identity = await loadOrCreateIdentity(join(config.dataDir, 'identity.key'));
   const dataSource = await openDatabase(config.dataDir);
-  const checkpointer = await WalCheckpointer.open(databasePath(config.dataDir));
 
   const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, trustProxy: false });
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -102,15 +101,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       'gateway started',
     );
   }
+  // Opened once the gateway is up, so a failed start leaves nothing running.
+  const checkpointer = await WalCheckpointer.open(databasePath(config.dataDir));
   return {
     app,
     url,
     identity,
     dataSource,
     async close() {
-      await app.close();
-      await checkpointer.close();
-      if (dataSource.isInitialized) await dataSource.destroy();
+      try {
+        await app.close();
+      } finally {
+        await checkpointer.close();
+        if (dataSource.isInitialized) await dataSource.destroy();
+      }
     },
   };
 }

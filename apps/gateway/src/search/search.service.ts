@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Viewer } from '../auth/viewer.js';
 import { badInput, unauthenticated } from '../common/gatehouse-error.js';
-import { DATA_SOURCE } from '../oplog/tokens.js';
+import { DATA_SOURCE, LOGGER } from '../oplog/tokens.js';
 import { AccessService } from '../orgs/access.service.js';
 import { roleAtLeast } from '../orgs/roles.js';
 import type { SearchHit } from './dtos/search.types.js';
@@ -27,6 +28,7 @@ export class SearchService {
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     private readonly access: AccessService,
     private readonly indexer: SearchIndexer,
+    @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   async search(
@@ -42,7 +44,10 @@ export class SearchService {
     if (orgId) readable = readable.filter((r) => r.org.id === orgId);
     if (!readable.length) return [];
     const all = readable.map((r) => r.org.id);
-    await this.indexer.refresh();
+    // A failed indexing step leaves marks for the next one; the index answers meanwhile.
+    await this.indexer
+      .refresh()
+      .catch((err) => this.log.warn({ err }, 'search index not brought up to date'));
     const drafts = readable.filter((r) => roleAtLeast(r.role, 'editor')).map((r) => r.org.id);
     const marks = (xs: string[]) => xs.map(() => '?').join(',') || "''";
     return this.db.query(

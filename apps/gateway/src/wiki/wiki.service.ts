@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Viewer } from '../auth/viewer.js';
@@ -30,16 +31,18 @@ interface WikiPageRow {
 }
 
 /**
- * Page HTML is rendered when a reader asks for it, once per revision: a
- * replicated edit nobody reads costs no rendering. Revision ids name their
- * content, so the memo never needs invalidating.
+ * Page HTML is rendered when a reader asks for it, once per text: a
+ * replicated edit nobody reads costs no rendering. Keyed by a hash of the
+ * text, since a merge revision's id names its heads, not its content (a
+ * late common ancestor can change the merge under the same id).
  */
 const rendered = new TtlCache<string>(10 * 60_000, 2_000);
 function htmlOf(r: WikiPageRow): string {
-  let html = rendered.get(r.current_revision_id);
+  const key = createHash('sha256').update(r.content).digest('base64');
+  let html = rendered.get(key);
   if (html === undefined) {
     html = renderMarkdown(r.content);
-    rendered.set(r.current_revision_id, html);
+    rendered.set(key, html);
   }
   return html;
 }

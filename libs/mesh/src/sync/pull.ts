@@ -18,6 +18,8 @@ export interface PullContext {
   readonly store: OpStore;
   readonly log: Logger;
   readonly window: number;
+  /** How long the server may keep us waiting for a frame (default SYNC_TIMEOUTS.frameMs). */
+  readonly frameMs?: number;
   penalise(peer: string, offence: Offence, detail: string): void;
   readonly signal: AbortSignal;
 }
@@ -101,12 +103,15 @@ export async function pullOver(
     return ops;
   };
 
+  /**
+   * The frame timeout runs only while the applier waits for the server: a
+   * server whose window is full waits for our acks, not we for its frames.
+   */
+  const idle = new AbortController();
   const read = async () => {
     try {
       for (;;) {
-        const bytes = await framed.read({
-          signal: AbortSignal.any([deadline, AbortSignal.timeout(SYNC_TIMEOUTS.frameMs)]),
-        });
+        const bytes = await framed.read({ signal: AbortSignal.any([deadline, idle.signal]) });
         state.bytesReceived += bytes.byteLength;
         let frame: ReturnType<typeof parseServerFrame>;
         try {
@@ -151,7 +156,9 @@ export async function pullOver(
       if (forged) fault('forged', `op ${forged.id} refused: ${forged.reason}`);
       for (const r of outcome.rejected) blocked.add(r.author);
     }
-    for (let i = 0; i < count; i++) await framed.write({ t: 'ack' }, { signal: deadline });
+    // After an `err` frame the server has stopped listening: the ops are applied, acks would fail.
+    for (let i = 0; i < count && (ended as EndFrame | null)?.t !== 'err'; i++)
+      await framed.write({ t: 'ack' }, { signal: deadline });
   };
 
   try {
@@ -174,9 +181,14 @@ export async function pullOver(
         await framed.close();
         return { applied, duplicates, refused, batches, theirs: end.vv, refusedWith: null };
       }
+      const stalled = setTimeout(
+        () => idle.abort(new DOMException('no frame from the server in time', 'TimeoutError')),
+        ctx.frameMs ?? SYNC_TIMEOUTS.frameMs,
+      );
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
+      clearTimeout(stalled);
     }
   } catch (err) {
     if (err instanceof SyncProtocolError) await framed.fail(err.code, err.message);

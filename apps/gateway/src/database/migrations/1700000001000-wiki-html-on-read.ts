@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Wiki pages no longer store their HTML: it is rendered when read, once per
- * revision (WikiService), so replicating edits nobody reads renders nothing.
+ * text (WikiService), so replicating edits nobody reads renders nothing.
  */
 export class WikiHtmlOnRead1700000001000 implements MigrationInterface {
   name = 'WikiHtmlOnRead1700000001000';
