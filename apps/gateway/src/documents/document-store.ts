@@ -126,8 +126,8 @@ export interface ChangedDocument {
   state: DocumentState;
 }
 
-/** The projected row of each kind of document: its table and key column. */
-const DOCUMENT_ROWS: Record<DocKind, { table: string; key: string }> = {
+/** The projected row of each kind of document (its table and key column): its current title and text. */
+export const DOCUMENT_ROWS: Record<DocKind, { table: string; key: string }> = {
   wiki: { table: 'wiki_page', key: 'path' },
   blog: { table: 'blog_post', key: 'id' },
 };

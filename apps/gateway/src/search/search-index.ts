@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { insertRows, queryIn } from '../database/bulk-sql.js';
+import { DOCUMENT_ROWS } from '../documents/document-store.js';
 
 export type SearchKind = 'page' | 'post';
 
@@ -11,8 +12,8 @@ export interface IndexedDocument {
 
 /** Where each kind of document keeps the text its search entry is made of. */
 const SOURCES: Record<SearchKind, { table: string; key: string }> = {
-  page: { table: 'wiki_page', key: 'path' },
-  post: { table: 'blog_post', key: 'id' },
+  page: DOCUMENT_ROWS.wiki,
+  post: DOCUMENT_ROWS.blog,
 };
 
 /** What the index holds of a document (search_doc.stale). */

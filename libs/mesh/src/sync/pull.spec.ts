@@ -2,35 +2,14 @@ import type { Stream } from '@libp2p/interface';
 import { defaultLogger } from '@libp2p/logger';
 import { streamPair } from '@libp2p/utils';
 import { describe, expect, it } from 'vitest';
-import { type GatewayIdentity, generateIdentity } from '../identity/gateway-identity.js';
-import { encodeHlc } from '../oplog/hlc.js';
-import { type Op, signOp } from '../oplog/op.js';
+import { generateIdentity } from '../identity/gateway-identity.js';
+import type { Op } from '../oplog/op.js';
 import { SYNC_LIMITS } from './constants.js';
 import { FramedStream } from './framing.js';
 import { MemoryOpStore } from './memory-op-store.js';
 import { pullOver } from './pull.js';
 
 const ORG = 'org-pull';
-
-function chain(author: GatewayIdentity, n: number): Op[] {
-  const out: Op[] = [];
-  for (let i = 0; i < n; i++)
-    out.push(
-      signOp(author, {
-        v: 1,
-        org: ORG,
-        author: author.peerId,
-        seq: i + 1,
-        prev: out[i - 1]?.id ?? null,
-        hlc: encodeHlc({ wall: Date.UTC(2030, 0, 1) + i, counter: 0 }),
-        actor: null,
-        kind: 'test.write',
-        entity: `e${i}`,
-        payload: { i },
-      }),
-    );
-  return out;
-}
 
 /** A server by hand: answers the pull with `batches` (one per ack when `window` is 1), then `end`. */
 async function serve(stream: Stream, batches: Op[][], vv: Record<string, number>): Promise<number> {
@@ -51,7 +30,8 @@ async function serve(stream: Stream, batches: Op[][], vv: Record<string, number>
 }
 
 async function setup(frameMs: number) {
-  const author = await generateIdentity();
+  // The author writes its ops in a store of its own; the pull fills another.
+  const author = new MemoryOpStore(await generateIdentity());
   const store = new MemoryOpStore(await generateIdentity());
   store.admit(ORG, author.peerId);
   const [client, server] = await streamPair();
@@ -72,7 +52,7 @@ describe('pullOver timing', () => {
   it('waits for a store slower than the frame timeout: a server with a full window waits for our ack', async () => {
     const { author, store, client, server, state, ctx, penalties } = await setup(100);
     store.ingestDelayMs = 300;
-    const ops = chain(author, 6);
+    const ops = author.write(ORG, 6);
     const served = serve(server, [ops.slice(0, 2), ops.slice(2, 4), ops.slice(4)], { [author.peerId]: 6 });
     const result = await pullOver(ctx, client, 'server', ORG, state);
     expect(result).toMatchObject({ applied: 6, refused: 0, batches: 3, refusedWith: null });

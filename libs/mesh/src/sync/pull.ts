@@ -163,7 +163,7 @@ export async function pullOver(
 
   try {
     await framed.write({ t: 'pull', org, vv: ours, win: ctx.window }, { signal: deadline });
-    const reading = read();
+    void read(); // never rejects: it reports through `failed` and `ended`
     for (;;) {
       if (failed) throw (failed as { err: unknown }).err;
       if (arrived.length) {
@@ -175,7 +175,6 @@ export async function pullOver(
         return { applied, duplicates, refused, batches, theirs: null, refusedWith: end.code };
       }
       if (end?.t === 'end') {
-        await reading;
         state.behind = vectorDistance(await ctx.store.versionVector(org), end.vv);
         state.ahead = vectorDistance(end.vv, await ctx.store.versionVector(org));
         await framed.close();
