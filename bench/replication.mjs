@@ -8,37 +8,36 @@
  *   npm run bench:replication                (builds first)
  *   BENCH_OPS=10000,100000 node bench/replication.mjs
  *
- * Everything runs in this one process (two gateways from the built dist,
- * PouchDB server and client, SQLite): compare ratios, not absolute numbers.
+ * Each system's sending side runs in a child process (replication-source.mjs),
+ * as it would on its own box, and its receiving side in this one: the source
+ * gateway and PouchDB's server there, the fresh gateway and PouchDB's client
+ * here. Raw SQLite runs here alone. Compare ratios, not absolute numbers.
  * Prints per size: catch-up time and ops/s, bytes on the wire per op,
  * "nothing to do" time, incremental sync after 1% changed on each side.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sqlite3 from 'sqlite3';
+import {
+  appendAll,
+  benchGateway,
+  dist,
+  EDITS_PER_PAGE,
+  mesh,
+  pouchDocs,
+  spawnPeer,
+  wikiDrafts,
+  wikiEdits,
+} from './replication-workload.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const dist = (p) => import(join(ROOT, 'apps/gateway/dist', p));
 const require = createRequire(import.meta.url);
-
 const SIZES = (process.env.BENCH_OPS ?? '10000,100000').split(',').map(Number);
-/** Edits per page: wiki pages are edited, not only created. */
-const EDITS_PER_PAGE = Number(process.env.BENCH_EDITS_PER_PAGE ?? 10);
-/** ~1 KB of text that does not compress: PouchDB's HTTP answers are gzipped, the sync protocol's frames are not. */
-const text = (i) => `edit ${i}\n${randomBytes(750).toString('base64')}`;
 
-const { startGateway } = await dist('gateway.js');
-const { loadConfig } = await dist('config/gateway-config.js');
 const { MeshNodeService } = await dist('mesh/node/mesh-node.service.js');
 const { OpLogService } = await dist('oplog/oplog.service.js');
 const { GatewayOpStore } = await dist('mesh/store/gateway-op-store.js');
-const { INSERT_OP_SQL, opInsertParams } = await dist('oplog/op-row.js');
-const mesh = await import(join(ROOT, 'libs/mesh/dist/index.js'));
 
 const fmt = (n, d = 0) =>
   Number.isFinite(n)
@@ -46,6 +45,7 @@ const fmt = (n, d = 0) =>
     : '-';
 const seconds = (ms) => `${fmt(ms / 1000, 2)} s`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 class Client {
   constructor(url) {
@@ -74,49 +74,9 @@ class Client {
   }
 }
 
-async function gateway(dataDir) {
-  const config = loadConfig({
-    GATEHOUSE_DATA_DIR: dataDir,
-    GATEHOUSE_HTTP_PORT: '0',
-    GATEHOUSE_MDNS: 'off',
-    GATEHOUSE_RELAY: 'off',
-    GATEHOUSE_LOG_LEVEL: 'silent',
-    GATEHOUSE_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0',
-  });
-  const { pino } = require(join(ROOT, 'node_modules/pino'));
-  return startGateway({ config, logger: pino({ level: 'silent' }) });
-}
-
-/** Wiki edits as signed ops of `identity`: pages of EDITS_PER_PAGE revisions, each naming the one before. */
-function* wikiEdits(identity, orgId, actor, count, after, pagePrefix, startWall) {
-  let prev = after;
-  const last = new Map();
-  const pages = Math.max(1, Math.ceil(count / EDITS_PER_PAGE));
-  for (let i = 0; i < count; i++) {
-    const path = `${pagePrefix}-${i % pages}`;
-    const parent = last.get(path);
-    const op = mesh.signOp(identity, {
-      v: 1,
-      org: orgId,
-      author: identity.peerId,
-      seq: (prev?.seq ?? 0) + 1,
-      prev: prev?.id ?? null,
-      hlc: mesh.encodeHlc({ wall: startWall + i, counter: 0 }),
-      actor,
-      kind: 'wiki.revision',
-      entity: `${orgId}/${path}`,
-      payload: { orgId, path, title: path, content: text(i), resolves: false },
-      ...(parent ? { parents: [parent] } : {}),
-    });
-    last.set(path, op.id);
-    prev = op;
-    yield op;
-  }
-}
-
-async function gatehouseRun(n, dir) {
-  // The source: an organisation, an invite, then N edits written straight into its log.
-  let source = await gateway(join(dir, 'source'));
+async function gatehouseRun(n, dir, peer) {
+  // The source (child process): an organisation, an invite, then N edits written straight into its log.
+  const source = await peer.call('startGateway', { dir: join(dir, 'source') });
   const owner = new Client(source.url);
   const ownerId = await owner.signUp('owner');
   const orgId = (
@@ -127,50 +87,35 @@ async function gatehouseRun(n, dir) {
       i: { orgId },
     })
   ).inviteGateway.code;
-  const [tip] = await source.dataSource.query(
-    'SELECT seq, id, hlc FROM op WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
-    [orgId, source.identity.peerId],
-  );
-  const wall = mesh.decodeHlc(tip.hlc).wall + 1;
-  let opBytes = 0;
-  await source.dataSource.transaction(async (tx) => {
-    for (const op of wikiEdits(source.identity, orgId, ownerId, n, tip, 'page', wall)) {
-      opBytes += op.bytes.byteLength + op.sig.byteLength;
-      await tx.query(INSERT_OP_SQL, opInsertParams(op, Date.now()));
-    }
-  });
-  // Restart so the op log picks up its new chain tip (the sticky port keeps the invite's address valid).
-  await source.close();
-  source = await gateway(join(dir, 'source'));
+  // `total` counts the admission of the receiver too: the source's newest op once the join is in.
+  const { opBytes } = await peer.call('seed', { orgId, actor: ownerId, n });
 
-  // The receiver: fresh; the join answers after its first pull, or after 20 s with the pull going on.
-  const receiver = await gateway(join(dir, 'receiver'));
+  // The receiver (this process): fresh; the join answers after its first pull, or after 20 s with the pull going on.
+  const receiver = await benchGateway(join(dir, 'receiver'));
   const operator = new Client(receiver.url);
   await operator.signUp('operator');
   const started = performance.now();
   await operator.gql('mutation ($c: String!) { joinOrganization(code: $c) { ops } }', { c: code });
-  // The admission of the receiver is the source's newest op.
-  const total = await source.app.get(OpLogService).opCount(orgId);
+  const total = await peer.call('opCount', { orgId });
   // Chains have no gaps, so the sum of the receiver's version vector counts its ops; it is kept in
   // memory, so polling it costs the receiver nothing (a count(*) of the log would).
   const held = async () =>
     Object.values(await receiver.app.get(GatewayOpStore).versionVector(orgId)).reduce((a, b) => a + b, 0);
-  while ((await held()) < total) await new Promise((r) => setTimeout(r, 20));
+  while ((await held()) < total) await sleep(20);
   const catchUpMs = performance.now() - started;
   // Search entries are written once commits pause (SearchIndexer): when the last one is in.
   const unindexed = async () =>
     (await receiver.dataSource.query('SELECT count(*) AS n FROM search_doc WHERE stale > 0'))[0].n;
-  while ((await unindexed()) > 0) await new Promise((r) => setTimeout(r, 20));
+  while ((await unindexed()) > 0) await sleep(20);
   const searchReadyMs = performance.now() - started;
-  const [state] = receiver.app
-    .get(MeshNodeService)
-    .sync.syncStates({ org: orgId, peer: source.identity.peerId });
+  const sync = receiver.app.get(MeshNodeService).sync;
+  const [state] = sync.syncStates({ org: orgId, peer: source.peerId });
 
   // "Nothing to do": one pull between two gateways already in sync.
   const idle = [];
   for (let i = 0; i < 15; i++) {
     const t = performance.now();
-    const r = await receiver.app.get(MeshNodeService).sync.pull(source.identity.peerId, orgId);
+    const r = await sync.pull(source.peerId, orgId);
     if (r.applied || r.batches) throw new Error('expected nothing to do');
     idle.push(performance.now() - t);
   }
@@ -178,34 +123,25 @@ async function gatehouseRun(n, dir) {
   // Incremental: 1% new edits on each side while apart, then both ways at once.
   const k = Math.max(1, Math.round(n / 100));
   await receiver.app.get(MeshNodeService).stop();
-  const drafts = (prefix) =>
-    Array.from({ length: k }, (_, i) => ({
-      org: orgId,
-      actor: ownerId,
-      kind: 'wiki.revision',
-      entity: `${orgId}/${prefix}-${i}`,
-      payload: { orgId, path: `${prefix}-${i}`, title: prefix, content: text(i), resolves: false },
-    }));
-  for (let i = 0; i < k; i += 500) {
-    await source.app.get(OpLogService).append(drafts('src').slice(i, i + 500));
-    await receiver.app.get(OpLogService).append(drafts('rcv').slice(i, i + 500));
-  }
+  await peer.call('edit', { orgId, actor: ownerId, prefix: 'src', k });
+  await appendAll(receiver.app.get(OpLogService), wikiDrafts(orgId, ownerId, 'rcv', k));
   const want = total + 2 * k;
   const t0 = performance.now();
   await receiver.app.get(MeshNodeService).start();
-  const counts = async () =>
-    Promise.all([source, receiver].map((g) => g.app.get(OpLogService).opCount(orgId)));
   for (;;) {
-    const [a, b] = await counts();
+    const [a, b] = [
+      await peer.call('opCount', { orgId }),
+      await receiver.app.get(OpLogService).opCount(orgId),
+    ];
     if (a === want && b === want) break;
     if (performance.now() - t0 > 600_000) throw new Error(`incremental sync stuck at ${a}/${b} of ${want}`);
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
   }
   const incrementalMs = performance.now() - t0;
   // Let live-update subscribers of the last commits finish before the databases close.
-  await new Promise((r) => setTimeout(r, 500));
+  await sleep(500);
   await receiver.close();
-  await source.close();
+  await peer.call('closeGateway');
   return {
     catchUpMs,
     searchReadyMs,
@@ -217,53 +153,18 @@ async function gatehouseRun(n, dir) {
   };
 }
 
-/** An HTTP server that counts every byte both ways on its sockets. */
-function countingServer(app) {
-  const server = createServer(app);
-  let bytes = 0;
-  const open = new Set();
-  server.on('connection', (socket) => {
-    open.add(socket);
-    socket.on('close', () => {
-      bytes += socket.bytesRead + socket.bytesWritten;
-      open.delete(socket);
-    });
-  });
-  return {
-    server,
-    bytes: () => bytes + [...open].reduce((n, s) => n + s.bytesRead + s.bytesWritten, 0),
-  };
-}
-
-async function pouchRun(n, dir) {
+async function pouchRun(n, dir, peer) {
   const PouchDB = require('pouchdb');
-  const express = require('express');
-  const ServerPouch = PouchDB.defaults({ prefix: `${join(dir, 'pouch-server')}/` });
-  mkdirSync(join(dir, 'pouch-server'), { recursive: true });
-  const app = express();
-  app.use(
-    '/',
-    require('express-pouchdb')(ServerPouch, { mode: 'minimumForPouchDB', logPath: join(dir, 'pouch.log') }),
-  );
-  const { server, bytes } = countingServer(app);
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${server.address().port}/bench`;
-  const source = new ServerPouch('bench');
-  for (let i = 0; i < n; i += 1000) {
-    const docs = [];
-    for (let j = i; j < Math.min(i + 1000, n); j++)
-      docs.push({ _id: `page-${j}`, title: `page-${j}`, content: text(j) });
-    await source.bulkDocs(docs);
-  }
+  const { url } = await peer.call('startPouch', { dir, n });
   // Tuned, not defaults (batch_size 100): bigger batches are PouchDB's fastest setting here.
   const options = { batch_size: 1000, batches_limit: 10 };
   const target = new PouchDB(join(dir, 'pouch-target'));
-  const before = bytes();
+  const before = await peer.call('pouchBytes');
   const started = performance.now();
   const result = await target.replicate.from(url, options);
   const catchUpMs = performance.now() - started;
   if (result.docs_written !== n) throw new Error(`pouchdb wrote ${result.docs_written} of ${n}`);
-  const wire = bytes() - before;
+  const wire = (await peer.call('pouchBytes')) - before;
   const idle = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
@@ -271,20 +172,13 @@ async function pouchRun(n, dir) {
     idle.push(performance.now() - t);
   }
   const k = Math.max(1, Math.round(n / 100));
-  const change = async (db, prefix) => {
-    const docs = [];
-    for (let i = 0; i < k; i++) docs.push({ _id: `${prefix}-${i}`, content: text(i) });
-    await db.bulkDocs(docs);
-  };
-  await change(source, 'src');
-  await change(target, 'rcv');
+  await peer.call('pouchEdit', { prefix: 'src', k });
+  await target.bulkDocs(pouchDocs('rcv', k));
   const t0 = performance.now();
   await target.sync(url, options);
   const incrementalMs = performance.now() - t0;
   await target.close();
-  await source.close();
-  await new Promise((r) => server.close(r));
-  server.closeAllConnections?.();
+  await peer.call('closePouch');
   return {
     catchUpMs,
     opsPerSec: n / (catchUpMs / 1000),
@@ -346,9 +240,12 @@ async function main() {
   );
   for (const n of SIZES) {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-repl-'));
+    const peer = spawnPeer(new URL('./replication-source.mjs', import.meta.url));
     try {
-      const gh = await gatehouseRun(n, dir);
-      const pouch = await pouchRun(n, dir);
+      const gh = await gatehouseRun(n, dir, peer);
+      const pouch = await pouchRun(n, dir, peer);
+      await peer.call('exit');
+      await peer.exit();
       const raw = await sqliteRun(n, dir);
       const rows = [
         ['catch-up time (fresh gateway)', seconds(gh.catchUpMs), seconds(pouch.catchUpMs), ''],
@@ -372,9 +269,11 @@ async function main() {
       );
       console.log(
         '  (catch-up: every op stored and every page readable; search entries follow once commits pause.\n' +
+          '   Senders (source gateway, PouchDB server) in a child process, receivers in this one.\n' +
           '   raw SQLite "bytes" column: op body + signature, what any replication must carry)\n',
       );
     } finally {
+      peer.kill();
       rmSync(dir, { recursive: true, force: true });
     }
   }

@@ -23,7 +23,7 @@ export const SYNC_LIMITS = {
   maxVectorEntries: 2048,
   /** Batches a server may send ahead of the client's acknowledgements. */
   maxWindow: 8,
-  defaultWindow: 4,
+  defaultWindow: 8,
   /** Length of an error message. */
   maxErrorText: 500,
 } as const;

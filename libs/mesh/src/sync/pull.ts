@@ -1,6 +1,6 @@
 /**
- * The client side of a pull: send our version vector, apply each batch in
- * its own transaction, acknowledge it, and stop at the server's `end`.
+ * The client side of a pull: send our version vector, acknowledge and apply
+ * the batches as they come, and stop at the server's `end`.
  * A dropped stream loses nothing that was applied; the next pull starts from
  * the version vector, so nothing that arrived is sent again.
  */
@@ -37,7 +37,7 @@ export interface PullResult {
 }
 
 /** Most ops applied in one transaction when several batches are waiting. */
-const MAX_OPS_PER_APPLY = 4 * SYNC_LIMITS.maxBatchOps;
+const MAX_OPS_PER_APPLY = SYNC_LIMITS.maxWindow * SYNC_LIMITS.maxBatchOps;
 
 type EndFrame = Extract<ReturnType<typeof parseServerFrame>, { t: 'end' | 'err' }>;
 
@@ -45,8 +45,8 @@ type EndFrame = Extract<ReturnType<typeof parseServerFrame>, { t: 'end' | 'err' 
  * Runs one pull of `org` over an open stream to `peer`. A reader decodes
  * and checks frames as they come; the applier hands the store everything
  * that has arrived since its last transaction (within the server's window),
- * then acknowledges each batch. Batches commit together while the store is
- * busy, and decoding overlaps the store's waits on SQLite.
+ * acknowledging each batch as it takes it. Batches commit together while
+ * the store is busy, and the next ones travel and are decoded meanwhile.
  */
 export async function pullOver(
   ctx: PullContext,
@@ -136,7 +136,7 @@ export async function pullOver(
     }
   };
 
-  /** Applies the batches that have arrived (as many as fit one transaction) and acknowledges them. */
+  /** Acknowledges the batches that have arrived (as many as fit one transaction) and applies them. */
   const applyArrived = async () => {
     let count = 0;
     let size = 0;
@@ -146,6 +146,12 @@ export async function pullOver(
     const ops = taken.filter((op) => !blocked.has(op.author));
     refused += taken.length - ops.length;
     batches += count;
+    // Acknowledged as they are taken, not once applied: the server sends the next batches while
+    // the store works on these, and decoding them overlaps the transaction. Memory stays bounded:
+    // a window of batches waits here while at most a window's worth is applied.
+    // After an `err` frame the server has stopped listening: acks would fail.
+    for (let i = 0; i < count && (ended as EndFrame | null)?.t !== 'err'; i++)
+      await framed.write({ t: 'ack' }, { signal: deadline });
     if (ops.length) {
       const outcome = await ctx.store.ingest(org, ops);
       applied += outcome.applied;
@@ -156,9 +162,6 @@ export async function pullOver(
       if (forged) fault('forged', `op ${forged.id} refused: ${forged.reason}`);
       for (const r of outcome.rejected) blocked.add(r.author);
     }
-    // After an `err` frame the server has stopped listening: the ops are applied, acks would fail.
-    for (let i = 0; i < count && (ended as EndFrame | null)?.t !== 'err'; i++)
-      await framed.write({ t: 'ack' }, { signal: deadline });
   };
 
   try {
