@@ -29,7 +29,11 @@ import {
   until,
 } from './support/mesh-fixture.js';
 
-const OPS = 6000;
+/**
+ * Large enough that the sync is still running when the kill lands: a receiving
+ * transaction takes up to a window of batches (about 5,800 of these ops).
+ */
+const OPS = 20_000;
 
 /** Reads one number from a (closed) gateway's database file, as an operator inspecting it would. */
 function countOps(dataDir: string, orgId: string): Promise<{ ops: number; integrity: string }> {

@@ -94,6 +94,9 @@ export function signOp(identity: GatewayIdentity, body: OpBody): Op {
   return { ...body, id, bytes, sig: identity.sign(Buffer.from(id, 'hex')) };
 }
 
+/** The same bytes as a Buffer, without copying them (Buffer.from(Uint8Array) copies). */
+const bufferView = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 /** Rebuilds an op from stored or received bytes, checking every field. The signature is not checked here. */
 export function decodeOp(bytes: Uint8Array, sig: Uint8Array): Op {
   if (bytes.length > OP_LIMITS.maxBodyBytes) throw new OpFormatError('op body over the size limit');
@@ -106,7 +109,7 @@ export function decodeOp(bytes: Uint8Array, sig: Uint8Array): Op {
   validateOpBody(body);
   // Re-encoding must give the same bytes, or two encodings of one op could exist.
   const again = encodeOpBody(body);
-  if (Buffer.compare(Buffer.from(again), Buffer.from(bytes)) !== 0)
+  if (Buffer.compare(bufferView(again), bufferView(bytes)) !== 0)
     throw new OpFormatError('op body is not in canonical form');
   if (!(sig instanceof Uint8Array) || sig.length !== 64)
     throw new OpFormatError('op signature must be 64 bytes');
