@@ -11,8 +11,16 @@ import { pullOver } from './pull.js';
 
 const ORG = 'org-pull';
 
-/** A server by hand: answers the pull with `batches` (one per ack when `window` is 1), then `end`. */
-async function serve(stream: Stream, batches: Op[][], vv: Record<string, number>): Promise<number> {
+/**
+ * A server by hand: answers the pull with `batches` (one per ack when `window` is 1), then `end`.
+ * `onAck` runs as each ack arrives.
+ */
+async function serve(
+  stream: Stream,
+  batches: Op[][],
+  vv: Record<string, number>,
+  onAck: () => Promise<void> = async () => {},
+): Promise<number> {
   const framed = new FramedStream(stream, SYNC_LIMITS.maxFrameBytes);
   await framed.read({});
   let acks = 0;
@@ -20,11 +28,13 @@ async function serve(stream: Stream, batches: Op[][], vv: Record<string, number>
     if (i > 0) {
       await framed.read({});
       acks += 1;
+      await onAck();
     }
     await framed.write({ t: 'ops', ops: batch.map((op) => [op.bytes, op.sig] as const) }, {});
   }
   await framed.read({});
   acks += 1;
+  await onAck();
   await framed.write({ t: 'end', vv }, {});
   return acks;
 }
@@ -59,6 +69,25 @@ describe('pullOver timing', () => {
     expect(await served).toBe(3);
     expect(penalties).toEqual([]);
     expect(await store.versionVector(ORG)).toEqual({ [author.peerId]: 6 });
+  });
+
+  it('acknowledges a batch as it takes it, so the next one travels while the store applies it', async () => {
+    const { author, store, client, server, state, ctx } = await setup(5_000);
+    store.ingestDelayMs = 300;
+    const ops = author.write(ORG, 4);
+    /** What the store held of the author when each ack reached the server. */
+    const heldAtAck: number[] = [];
+    const onAck = async () => {
+      heldAtAck.push((await store.versionVector(ORG))[author.peerId] ?? 0);
+    };
+    const served = serve(server, [ops.slice(0, 2), ops.slice(2)], { [author.peerId]: 4 }, onAck);
+    const result = await pullOver(ctx, client, 'server', ORG, state);
+    expect(result).toMatchObject({ applied: 4, batches: 2, refusedWith: null });
+    expect(await served).toBe(2);
+    // The first ack came while its batch was still being applied; the next came once the second was taken.
+    expect(heldAtAck[0]).toBe(0);
+    expect(heldAtAck[1]).toBeLessThan(4);
+    expect(await store.versionVector(ORG)).toEqual({ [author.peerId]: 4 });
   });
 
   it('gives up on a server that stops sending, within the frame timeout', async () => {
