@@ -87,7 +87,6 @@ async function gatehouseRun(n, dir, peer) {
       i: { orgId },
     })
   ).inviteGateway.code;
-  // `total` counts the admission of the receiver too: the source's newest op once the join is in.
   const { opBytes } = await peer.call('seed', { orgId, actor: ownerId, n });
 
   // The receiver (this process): fresh; the join answers after its first pull, or after 20 s with the pull going on.
@@ -96,6 +95,7 @@ async function gatehouseRun(n, dir, peer) {
   await operator.signUp('operator');
   const started = performance.now();
   await operator.gql('mutation ($c: String!) { joinOrganization(code: $c) { ops } }', { c: code });
+  // Counted once the join is in: the admission of the receiver is the source's newest op.
   const total = await peer.call('opCount', { orgId });
   // Chains have no gaps, so the sum of the receiver's version vector counts its ops; it is kept in
   // memory, so polling it costs the receiver nothing (a count(*) of the log would).

@@ -147,8 +147,8 @@ export async function pullOver(
     refused += taken.length - ops.length;
     batches += count;
     // Acknowledged as they are taken, not once applied: the server sends the next batches while
-    // the store works on these, and decoding them overlaps the transaction. Memory stays bounded:
-    // a window of batches waits here while at most a window's worth is applied.
+    // the store works on these. Memory stays bounded: a window of batches waits here while at
+    // most a window's worth is applied.
     // After an `err` frame the server has stopped listening: acks would fail.
     for (let i = 0; i < count && (ended as EndFrame | null)?.t !== 'err'; i++)
       await framed.write({ t: 'ack' }, { signal: deadline });
