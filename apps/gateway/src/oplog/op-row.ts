@@ -55,6 +55,9 @@ export const UNVOID_ALL_SQL = [
   'DELETE FROM op_void',
 ] as const;
 
+/** A Buffer over the same memory (sqlite3 copies what it binds): received ops are views into their sync frame. */
+const bufferView = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 /**
  * `sigVerified`: whether this gateway signed the op or verified its signature.
  * A received run has only its newest signature verified (verifyRun); the
@@ -69,8 +72,8 @@ export function opInsertParams(op: Op, receivedAt: number, sigVerified = false):
     op.hlc,
     op.kind,
     op.entity,
-    Buffer.from(op.bytes),
-    Buffer.from(op.sig),
+    bufferView(op.bytes),
+    bufferView(op.sig),
     receivedAt,
     sigVerified ? 1 : 0,
   ];

@@ -15,6 +15,7 @@
  */
 import { decode, encode } from 'cborg';
 import type { VersionVector } from '../oplog/version-vector.js';
+import { ByteViewTokenizer } from './byte-views.js';
 import { SYNC_LIMITS } from './constants.js';
 
 export const ERROR_CODES = [
@@ -71,21 +72,24 @@ function malformed(message: string): never {
   throw new SyncProtocolError('malformed', message);
 }
 
+const DECODE_OPTIONS = {
+  strict: true,
+  rejectDuplicateMapKeys: true,
+  useMaps: false,
+  allowUndefined: false,
+  allowInfinity: false,
+  allowNaN: false,
+  allowIndefinite: false,
+  allowBigInt: false,
+} as const;
+
+/** Byte strings in the result (op bodies and signatures) are views into `bytes`. */
 function decodeMap(bytes: Uint8Array, maxBytes: number): Record<string, unknown> {
   if (bytes.byteLength > maxBytes)
     throw new SyncProtocolError('too-large', `message of ${bytes.byteLength} bytes`);
   let value: unknown;
   try {
-    value = decode(bytes, {
-      strict: true,
-      rejectDuplicateMapKeys: true,
-      useMaps: false,
-      allowUndefined: false,
-      allowInfinity: false,
-      allowNaN: false,
-      allowIndefinite: false,
-      allowBigInt: false,
-    });
+    value = decode(bytes, { ...DECODE_OPTIONS, tokenizer: new ByteViewTokenizer(bytes, DECODE_OPTIONS) });
   } catch (err) {
     // Includes RangeError from absurd nesting: the decoder is recursive.
     malformed(`not CBOR: ${(err as Error).message}`);
