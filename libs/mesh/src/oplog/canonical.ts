@@ -47,19 +47,23 @@ export function canonicalEncode(value: unknown): Uint8Array {
   return encode(value);
 }
 
+/**
+ * cborg's strictest decoding: it rejects non-canonical input, so a peer
+ * cannot send two byte strings that decode to the same op or message.
+ */
+export const STRICT_DECODING = {
+  strict: true,
+  rejectDuplicateMapKeys: true,
+  useMaps: false,
+  allowUndefined: false,
+  allowInfinity: false,
+  allowNaN: false,
+  allowIndefinite: false,
+  allowBigInt: false,
+} as const;
+
 export function canonicalDecode(bytes: Uint8Array): unknown {
-  // strict flags reject non-canonical input, so a peer cannot send two byte
-  // strings that decode to the same op.
-  return decode(bytes, {
-    strict: true,
-    rejectDuplicateMapKeys: true,
-    useMaps: false,
-    allowUndefined: false,
-    allowInfinity: false,
-    allowNaN: false,
-    allowIndefinite: false,
-    allowBigInt: false,
-  });
+  return decode(bytes, STRICT_DECODING);
 }
 
 /** Drops keys whose value is undefined, recursively, so callers can build ops with optional fields. */

@@ -14,6 +14,7 @@
  * Any server frame may instead be { t:'err', code, msg }.
  */
 import { decode, encode } from 'cborg';
+import { STRICT_DECODING } from '../oplog/canonical.js';
 import type { VersionVector } from '../oplog/version-vector.js';
 import { ByteViewTokenizer } from './byte-views.js';
 import { SYNC_LIMITS } from './constants.js';
@@ -72,24 +73,13 @@ function malformed(message: string): never {
   throw new SyncProtocolError('malformed', message);
 }
 
-const DECODE_OPTIONS = {
-  strict: true,
-  rejectDuplicateMapKeys: true,
-  useMaps: false,
-  allowUndefined: false,
-  allowInfinity: false,
-  allowNaN: false,
-  allowIndefinite: false,
-  allowBigInt: false,
-} as const;
-
 /** Byte strings in the result (op bodies and signatures) are views into `bytes`. */
 function decodeMap(bytes: Uint8Array, maxBytes: number): Record<string, unknown> {
   if (bytes.byteLength > maxBytes)
     throw new SyncProtocolError('too-large', `message of ${bytes.byteLength} bytes`);
   let value: unknown;
   try {
-    value = decode(bytes, { ...DECODE_OPTIONS, tokenizer: new ByteViewTokenizer(bytes, DECODE_OPTIONS) });
+    value = decode(bytes, { ...STRICT_DECODING, tokenizer: new ByteViewTokenizer(bytes, STRICT_DECODING) });
   } catch (err) {
     // Includes RangeError from absurd nesting: the decoder is recursive.
     malformed(`not CBOR: ${(err as Error).message}`);
