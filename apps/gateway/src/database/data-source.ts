@@ -18,6 +18,7 @@ import { ForkEvidence1700000000700 } from './migrations/1700000000700-fork-evide
 import { OpEntityOrder1700000000800 } from './migrations/1700000000800-op-entity-order.js';
 import { SearchStale1700000000900 } from './migrations/1700000000900-search-stale.js';
 import { WikiHtmlOnRead1700000001000 } from './migrations/1700000001000-wiki-html-on-read.js';
+import { RevisionTextInOp1700000001100 } from './migrations/1700000001100-revision-text-in-op.js';
 
 export const MIGRATIONS = [
   Initial1700000000000,
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   OpEntityOrder1700000000800,
   SearchStale1700000000900,
   WikiHtmlOnRead1700000001000,
+  RevisionTextInOp1700000001100,
 ];
 
 export function databasePath(dataDir: string): string {

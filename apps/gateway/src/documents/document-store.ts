@@ -3,6 +3,7 @@ import type { Op } from '@gatehouse/mesh';
 import type { EntityManager } from 'typeorm';
 import { insertRows, queryIn } from '../database/bulk-sql.js';
 import { commonAncestor, headsOf, newerFirst, type RevisionNode } from './revision-graph.util.js';
+import { type StoredRevisionRow, withTexts } from './revision-texts.js';
 import { mergeText } from './text-merge.util.js';
 
 export type DocKind = 'wiki' | 'blog';
@@ -68,13 +69,13 @@ export interface DocumentState {
   readonly conflictId: string | null;
 }
 
+/** What an op-backed revision stores: everything but its text, which its op holds (StoredRevisionRow). */
 const REVISION_COLUMNS = [
   'id',
   'org_id',
   'doc_kind',
   'doc_key',
   'title',
-  'content',
   'parents',
   'actor',
   'author',
@@ -134,7 +135,11 @@ export const DOCUMENT_ROWS: Record<DocKind, { table: string; key: string }> = {
 
 const docKey = (org: string, kind: string, key: string) => `${org}\0${kind}\0${key}`;
 
-const node = (r: RevisionRow): RevisionNode => ({ id: r.id, parents: JSON.parse(r.parents), hlc: r.hlc });
+const node = (r: StoredRevisionRow): RevisionNode => ({
+  id: r.id,
+  parents: JSON.parse(r.parents),
+  hlc: r.hlc,
+});
 const digest = (label: string, ids: readonly string[]) =>
   createHash('sha256')
     .update(`${label}:${[...ids].sort().join(',')}`)
@@ -272,17 +277,27 @@ export class DocumentStore {
   }
 
   private async recompute(org: string, kind: DocKind, key: string): Promise<DocumentState> {
-    const rows: RevisionRow[] = await this.tx.query(
+    const rows: StoredRevisionRow[] = await this.tx.query(
       'SELECT * FROM doc_revision WHERE org_id = ? AND doc_kind = ? AND doc_key = ? AND derived = 0',
       [org, kind, key],
     );
-    const byId = new Map(rows.map((r) => [r.id, r]));
     const nodes = new Map(rows.map((r) => [r.id, node(r)]));
     const heads = headsOf([...nodes.values()]);
     const sorted = [...nodes.values()].sort(newerFirst);
     const createdHlc = sorted.at(-1)!.hlc;
     const updatedHlc = sorted[0].hlc;
     const newestHead = heads.map((h) => nodes.get(h)!).sort(newerFirst)[0];
+    const base = heads.length > 1 ? commonAncestor(heads, nodes) : null;
+    // Texts only of what is shown and merged: a long history is not read from the log.
+    const wanted = new Set([...heads, ...(base ? [base.id] : [])]);
+    const byId = new Map(
+      (
+        await withTexts(
+          this.tx,
+          rows.filter((r) => wanted.has(r.id)),
+        )
+      ).map((r) => [r.id, r]),
+    );
 
     // Derived rows and open conflicts only ever describe the current heads.
     const mergeId = heads.length > 1 ? mergeRevisionId(heads) : '';
@@ -299,7 +314,7 @@ export class DocumentStore {
       return { heads, current: byId.get(heads[0])!, createdHlc, updatedHlc, conflictId: null };
     }
 
-    const merged = this.merge(heads, nodes, byId);
+    const merged = this.merge(heads, base, byId);
     if (merged !== null) {
       const title = byId.get(newestHead.id)!.title;
       const mergeRow: RevisionRow = {
@@ -344,13 +359,8 @@ export class DocumentStore {
     };
   }
 
-  /** Folds the heads (sorted by id) into one text, or null on overlapping edits. */
-  private merge(
-    heads: string[],
-    nodes: Map<string, RevisionNode>,
-    byId: Map<string, RevisionRow>,
-  ): string | null {
-    const base = commonAncestor(heads, nodes);
+  /** Folds the heads (sorted by id) into one text against their common ancestor, or null on overlapping edits. */
+  private merge(heads: string[], base: RevisionNode | null, byId: Map<string, RevisionRow>): string | null {
     const baseText = base ? byId.get(base.id)!.content : '';
     let text = byId.get(heads[0])!.content;
     for (const head of heads.slice(1)) {
@@ -361,7 +371,10 @@ export class DocumentStore {
     return text;
   }
 
-  /** State-hash rows of the revisions and conflicts of one kind of document in an organisation and its departments. */
+  /**
+   * State-hash rows of the revisions and conflicts of one kind of document in an organisation and
+   * its departments. An op-backed revision's text is NULL here: its id hashes its op, text included.
+   */
   static async stateRows(tx: EntityManager, kind: DocKind, rootOrg: string): Promise<unknown[]> {
     return [
       await tx.query(

@@ -12,6 +12,7 @@ import {
   type Revision,
   type RevisionDiff,
 } from './dtos/revision.types.js';
+import { type StoredRevisionRow, withTexts } from './revision-texts.js';
 
 export interface ConflictRow {
   id: string;
@@ -42,13 +43,13 @@ export class RevisionsService {
   constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
 
   async revision(orgId: string, id: string): Promise<RevisionRow> {
-    const [row] = await this.db.query('SELECT * FROM doc_revision WHERE id = ? AND org_id = ?', [id, orgId]);
-    if (!row) throw notFound(`revision ${id}`);
-    return row;
+    const rows = await this.db.query('SELECT * FROM doc_revision WHERE id = ? AND org_id = ?', [id, orgId]);
+    if (!rows.length) throw notFound(`revision ${id}`);
+    return (await withTexts(this.db, rows))[0];
   }
 
   /** History of a document, newest first. */
-  history(
+  async history(
     orgId: string,
     kind: DocKind,
     key: string,
@@ -56,11 +57,12 @@ export class RevisionsService {
     before?: [string, string],
   ): Promise<RevisionRow[]> {
     const [hlc, id] = before ?? ['\uffff', ''];
-    return this.db.query(
+    const rows: StoredRevisionRow[] = await this.db.query(
       `SELECT * FROM doc_revision WHERE org_id = ? AND doc_kind = ? AND doc_key = ? AND (hlc, id) < (?, ?)
        ORDER BY hlc DESC, id DESC LIMIT ?`,
       [orgId, kind, key, hlc, id, limit],
     );
+    return withTexts(this.db, rows);
   }
 
   /**
@@ -82,7 +84,7 @@ export class RevisionsService {
         throw conflict('this already exists: base your edit on its current revision (baseRevisionId)');
       return [];
     }
-    const [base]: RevisionRow[] = await this.db.query(
+    const [base]: StoredRevisionRow[] = await this.db.query(
       'SELECT * FROM doc_revision WHERE id = ? AND org_id = ? AND doc_kind = ? AND doc_key = ?',
       [baseId, orgId, kind, key],
     );
@@ -134,9 +136,12 @@ export class RevisionsService {
 
   async toConflict(row: ConflictRow): Promise<EditConflict> {
     const headIds: string[] = JSON.parse(row.head_ids);
-    const heads: RevisionRow[] = await this.db.query(
-      `SELECT * FROM doc_revision WHERE id IN (${headIds.map(() => '?').join(',')}) ORDER BY hlc, id`,
-      headIds,
+    const heads = await withTexts(
+      this.db,
+      await this.db.query(
+        `SELECT * FROM doc_revision WHERE id IN (${headIds.map(() => '?').join(',')}) ORDER BY hlc, id`,
+        headIds,
+      ),
     );
     return {
       id: row.id,
