@@ -59,7 +59,9 @@ describe('revision texts', () => {
 
   it('stores an edit’s text only in its op, and a merge’s in its row', async () => {
     const rows = await stored();
-    expect(rows.filter((r) => !r.derived).map((r) => r.id)).toEqual(expect.arrayContaining([...saved.keys()]));
+    expect(rows.filter((r) => !r.derived).map((r) => r.id)).toEqual(
+      expect.arrayContaining([...saved.keys()]),
+    );
     for (const r of rows.filter((r) => !r.derived)) expect(r.content).toBeNull();
     const merges = rows.filter((r) => r.derived);
     expect(merges.map((r) => r.content)).toEqual(['ONE\ntwo\nTHREE\n']);

@@ -64,12 +64,19 @@ export interface GatewayProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `node apps/gateway/dist/main.js start` (run `npm run build` first) and waits until it serves. */
+/**
+ * Starts `node apps/gateway/dist/main.js start` (run `npm run build` first), in network namespace
+ * `netns` if given, and waits until it serves.
+ */
 export async function spawnGateway(
   dataDir: string,
   env: Record<string, string> = {},
+  options: { netns?: string } = {},
 ): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'apps/gateway/dist/main.js'), 'start'], {
+  const command = [process.execPath, join(REPO_ROOT, 'apps/gateway/dist/main.js'), 'start'];
+  // `ip netns exec` execs the command: the child is the gateway itself, and signals reach it.
+  const [file, ...args] = options.netns ? ['ip', 'netns', 'exec', options.netns, ...command] : command;
+  const child = spawn(file, args, {
     env: {
       ...process.env,
       GATEHOUSE_DATA_DIR: dataDir,

@@ -22,6 +22,7 @@ export * from './node/connection-policy.js';
 export * from './node/gateway-node.js';
 export * from './node/peer-addresses.js';
 export * from './node/peer-gate.js';
+export * from './node/peer-keeper.js';
 export * from './node/sticky-listen.js';
 export * from './oplog/canonical.js';
 export * from './oplog/chain.js';

@@ -16,9 +16,9 @@ import { type Ping, ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { webSockets } from '@libp2p/websockets';
 import { createLibp2p, type ServiceFactoryMap } from 'libp2p';
-import { keepBootstrapPeers } from './bootstrap-keeper.js';
 import { type ConnectionPolicy, SMALL_BOX_POLICY } from './connection-policy.js';
 import { gaterFor, type PeerGate } from './peer-gate.js';
+import { keepBootstrapPeers } from './peer-keeper.js';
 import { relayClientTransport } from './relay-client.js';
 
 export type RelayMode = 'off' | 'client' | 'server';

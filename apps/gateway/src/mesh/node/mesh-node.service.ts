@@ -3,13 +3,17 @@ import {
   createGatewayNode,
   type GatewayIdentity,
   type GatewayNode,
+  keepPeersConnected,
   ownAddresses,
   PeerScores,
+  parseAddresses,
   rememberPeer,
   SYNC_PROTOCOL,
   type SyncService,
   stickyListenAddresses,
   sync,
+  type WantedPeers,
+  withPeerId,
 } from '@gatehouse/mesh';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -95,7 +99,11 @@ export class MeshNodeService implements OnModuleDestroy {
     }
     this.node = node;
     await this.directory.saveListen(this.addresses());
-    this.detach = [this.metrics.attach(node.services.sync), this.noteSyncs(node.services.sync)];
+    this.detach = [
+      this.metrics.attach(node.services.sync),
+      this.noteSyncs(node.services.sync),
+      keepPeersConnected(node, () => this.coHosts(), { dialTimeoutMs: 10_000 }),
+    ];
     node.addEventListener('peer:identify', (evt) => {
       const { peerId, listenAddrs, protocols } = evt.detail;
       if (!protocols.includes(SYNC_PROTOCOL)) return;
@@ -155,6 +163,26 @@ export class MeshNodeService implements OnModuleDestroy {
         this.log.debug({ err, peer: peer.peerId }, 'could not redial a known peer');
       }
     }
+  }
+
+  /**
+   * Known peers that may exchange one of our organisations with us, with their last addresses:
+   * the ones to stay connected to, however long a link is down.
+   */
+  private async coHosts(): Promise<WantedPeers> {
+    const orgs = await this.directory.hostedOrgs();
+    const out = new Map<string, ReturnType<typeof withPeerId>[]>();
+    for (const peer of await this.directory.knownPeers()) {
+      for (const org of orgs) {
+        if (!(await this.directory.mayReplicate(org, peer.peerId))) continue;
+        out.set(
+          peer.peerId,
+          parseAddresses(peer.addrs).map((a) => withPeerId(a.toString(), peer.peerId)),
+        );
+        break;
+      }
+    }
+    return out;
   }
 
   /** Keeps `peer` connected from now on (and across restarts). */

@@ -1,0 +1,74 @@
+/**
+ * Keeps wanted peers connected by redialling, on an interval, each one that
+ * is not connected, for as long as the node runs. libp2p alone does not:
+ * its bootstrap module dials once, shortly after start (a box that boots
+ * before its neighbour, as when a power cut ends for the whole village at
+ * once, would never reach it), and its reconnect queue redials a dropped
+ * keep-alive peer for about a minute, then gives up (an uplink may be down
+ * for hours).
+ */
+import type { Libp2p } from '@libp2p/interface';
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
+
+export const REDIAL_MS = 15_000;
+
+type KeeperNode = Pick<Libp2p, 'status' | 'getConnections' | 'dial' | 'peerId' | 'addEventListener'>;
+
+/** Peer id -> where to dial it (addresses ending in `/p2p/<peer id>`). */
+export type WantedPeers = ReadonlyMap<string, Multiaddr[]>;
+
+/**
+ * Every `intervalMs` while the node runs, dials each peer `wanted` names that
+ * is not connected. Returns a function that stops it.
+ */
+export function keepPeersConnected(
+  node: KeeperNode,
+  wanted: () => WantedPeers | Promise<WantedPeers>,
+  options: { intervalMs?: number; dialTimeoutMs: number },
+): () => void {
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const redial = async () => {
+    if (node.status !== 'started') return;
+    const peers = await wanted();
+    const connected = new Set(node.getConnections().map((c) => c.remotePeer.toString()));
+    for (const [peer, addrs] of peers) {
+      if (connected.has(peer) || peer === node.peerId.toString() || !addrs.length) continue;
+      node.dial(addrs, { signal: AbortSignal.timeout(options.dialTimeoutMs) }).catch(() => {});
+    }
+  };
+  const start = () => {
+    clearInterval(timer);
+    timer = setInterval(() => void redial().catch(() => {}), options.intervalMs ?? REDIAL_MS);
+    timer.unref?.();
+  };
+  const stop = () => clearInterval(timer);
+  node.addEventListener('start', start);
+  node.addEventListener('stop', stop);
+  if (node.status === 'started') start();
+  return stop;
+}
+
+/** The bootstrap addresses that name their peer (`…/p2p/<id>`), by peer id. */
+function byPeer(addrs: readonly string[]): Map<string, Multiaddr[]> {
+  const out = new Map<string, Multiaddr[]>();
+  for (const a of addrs) {
+    try {
+      const ma = multiaddr(a);
+      const peer = ma.getComponents().find((c) => c.name === 'p2p')?.value;
+      if (peer) out.set(peer, [...(out.get(peer) ?? []), ma]);
+    } catch {
+      // A malformed address is refused when the settings are read; nothing to dial here.
+    }
+  }
+  return out;
+}
+
+/** Keeps the configured bootstrap peers connected. */
+export function keepBootstrapPeers(
+  node: KeeperNode,
+  addrs: readonly string[],
+  options: { intervalMs?: number; dialTimeoutMs: number },
+): void {
+  const peers = byPeer(addrs);
+  if (peers.size) keepPeersConnected(node, () => peers, options);
+}
