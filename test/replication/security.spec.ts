@@ -140,6 +140,71 @@ describe('hostile input from other gateways', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('refuses a member closing a decision or deleting a comment that is not theirs, and lets the proposer close', async () => {
+    const owner = gws[0].operator;
+    const member = gws[0].client();
+    const memberId = await member.signUp('sec-member');
+    await owner.gql('mutation ($o: ID!, $a: ID!) { setMemberRole(orgId: $o, accountId: $a, role: member) }', {
+      o: orgId,
+      a: memberId,
+    });
+    const { createDecision } = await owner.gql(
+      'mutation ($i: CreateDecisionInput!) { createDecision(input: $i) { id } }',
+      { i: { orgId, title: 'Well repairs', method: 'consent', deadline: new Date(Date.now() + 86_400_000) } },
+    );
+    const { createBlogPost } = await owner.gql(
+      'mutation ($i: CreateBlogPostInput!) { createBlogPost(input: $i) { id } }',
+      { i: { orgId, title: 'News', content: 'the well is fixed', publish: true } },
+    );
+    const { addComment } = await owner.gql(
+      'mutation ($i: AddCommentInput!) { addComment(input: $i) { id } }',
+      {
+        i: { orgId, postId: createBlogPost.id, content: 'thanks, all' },
+      },
+    );
+    await converged(gws, orgId);
+    const before = await snapshot();
+    const close = (actor: string) => ({
+      kind: 'decision.closed',
+      entity: createDecision.id,
+      actor,
+      payload: { orgId, decisionId: createDecision.id },
+    });
+    const deleteComment = {
+      kind: 'blog.commentDeleted',
+      entity: addComment.id,
+      actor: memberId,
+      payload: { orgId, commentId: addComment.id },
+    };
+    for (const gw of receivers) {
+      const [tip] = await gw.gateway.dataSource.query(
+        'SELECT seq, id FROM op WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
+        [orgId, rogue.id],
+      );
+      const store = gw.gateway.app.get(GatewayOpStore);
+      for (const draft of [close(memberId), deleteComment]) {
+        const result = await store.ingest(orgId, chainOf(rogue.identity, orgId, [draft], tip ?? null));
+        expect(result.applied).toBe(0);
+        expect(result.rejected.map((r) => r.reason)).toEqual([
+          expect.stringMatching(/^no-role .*needs (admin|editor)/),
+        ]);
+      }
+    }
+    expect(await snapshot()).toEqual(before);
+    // The proposer may close their own decision from any gateway.
+    const [gw] = receivers;
+    const [tip] = await gw.gateway.dataSource.query(
+      'SELECT seq, id FROM op WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
+      [orgId, rogue.id],
+    );
+    const ops = chainOf(rogue.identity, orgId, [close(ownerId)], tip ?? null);
+    const closed = await gw.gateway.app.get(GatewayOpStore).ingest(orgId, ops);
+    expect(closed.rejected).toEqual([]);
+    // Applied, not kept void: it is in the effective log.
+    expect(await holds(gw, ops[0].id)).toBe(true);
+    await converged(gws, orgId);
+  });
+
   it('refuses a forged signature and penalises the gateway that sent it', async () => {
     const before = await snapshot();
     const [a] = gws;

@@ -40,6 +40,9 @@ export const AUTHORITY_KINDS: ReadonlySet<string> = new Set([
   'gateway.invited',
   'gateway.admitted',
   'gateway.revoked',
+  // Whose decision or comment it is: its first op's actor may close or delete it.
+  'decision.created',
+  'blog.comment',
 ]);
 
 const PAGE = 500;

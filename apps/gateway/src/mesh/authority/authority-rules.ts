@@ -5,7 +5,8 @@
  * before they write, and a receiver cannot re-run those without their data.
  * Kinds not listed need the actor to be a member (viewer or above) of the
  * organisation the op is about. Kinds with special rules (organisation
- * creation, roles, accounts, invites, gateway admission) are judged in
+ * creation, roles, accounts, invites, gateway admission, closing a decision
+ * and deleting a comment, which their own author may do) are judged in
  * op-judge.ts.
  */
 import type { Role } from '../../orgs/roles.js';
@@ -20,9 +21,7 @@ export const KIND_ROLES: Readonly<Record<string, Role>> = {
   'blog.revision': 'editor',
   'blog.status': 'editor',
   'blog.comment': 'member',
-  'blog.commentDeleted': 'member',
   'decision.created': 'member',
-  'decision.closed': 'member',
   'decision.voted': 'viewer',
   // workflow.published is not listed: a custom "designer" role may publish, so viewer is the floor.
   'workflow.roleGranted': 'admin',

@@ -149,9 +149,33 @@ export class OpJudge implements OpAuthority {
       case 'gateway.invited':
       case 'gateway.revoked':
         return need('admin', op.org);
+      case 'decision.closed':
+        return (
+          (await need('member')) ?? this.authorOr(op, 'decision.created', String(p.decisionId), need, 'admin')
+        );
+      case 'blog.commentDeleted':
+        return (
+          (await need('member')) ?? this.authorOr(op, 'blog.comment', String(p.commentId), need, 'editor')
+        );
       default:
         return need(KIND_ROLES[op.kind] ?? DEFAULT_KIND_ROLE);
     }
+  }
+
+  /**
+   * What the account that made a thing may do to it, and others holding `role`: closing one's own
+   * decision, deleting one's own comment. The thing's first op must be held before `op`.
+   */
+  private async authorOr(
+    op: Op,
+    kind: string,
+    entity: string,
+    need: (role: Role) => Promise<Denial | null>,
+    role: Role,
+  ): Promise<Denial | null> {
+    const made = (await this.history(op.org, kind, entity)).find((o) => before(o, op));
+    if (!made) return { reason: `${NO_ROLE} (${kind} ${entity} is not held)` };
+    return made.actor === op.actor ? null : need(role);
   }
 
   /** Admins set roles; only owners touch owners and admins; members join by invite or leave by themselves. */
