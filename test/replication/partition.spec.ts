@@ -92,9 +92,12 @@ describe('a region split by a failed link', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const g of gateways) await g.stop();
-    net?.destroy();
-    for (const d of dirs) removeDir(d);
+    try {
+      for (const g of gateways) await g.stop();
+    } finally {
+      net?.destroy();
+      for (const d of dirs) removeDir(d);
+    }
   });
 
   it('keeps replicating on the connected side while one gateway is cut off, and writing on both', async () => {

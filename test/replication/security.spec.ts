@@ -48,6 +48,14 @@ describe('hostile input from other gateways', () => {
   /** State of every receiving gateway, to show that nothing changed. */
   const snapshot = () =>
     Promise.all(receivers.map(async (g) => [await stateHash(g, orgId), await opCount(g, orgId)]));
+  /** The newest op of the rogue's chain that `gw` holds: where a crafted chain goes on from. */
+  const rogueTip = async (gw: MeshGateway): Promise<{ seq: number; id: string } | null> =>
+    (
+      await gw.gateway.dataSource.query(
+        'SELECT seq, id FROM op WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
+        [orgId, rogue.id],
+      )
+    )[0] ?? null;
   const holds = async (gw: MeshGateway, id: string) =>
     (await gw.gateway.dataSource.query('SELECT 1 FROM op WHERE id = ?', [id])).length > 0;
   const refusedCount = async (gw: MeshGateway, reason: string) => {
@@ -177,27 +185,29 @@ describe('hostile input from other gateways', () => {
       payload: { orgId, commentId: addComment.id },
     };
     for (const gw of receivers) {
-      const [tip] = await gw.gateway.dataSource.query(
-        'SELECT seq, id FROM op WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
-        [orgId, rogue.id],
-      );
+      const tip = await rogueTip(gw);
       const store = gw.gateway.app.get(GatewayOpStore);
       for (const draft of [close(memberId), deleteComment]) {
-        const result = await store.ingest(orgId, chainOf(rogue.identity, orgId, [draft], tip ?? null));
+        const result = await store.ingest(orgId, chainOf(rogue.identity, orgId, [draft], tip));
         expect(result.applied).toBe(0);
         expect(result.rejected.map((r) => r.reason)).toEqual([
           expect.stringMatching(/^no-role .*needs (admin|editor)/),
         ]);
       }
     }
+    // Nor may the proposer point a close at one decision and name another (projections act on the entity).
+    const [gw0] = receivers;
+    const tip0 = await rogueTip(gw0);
+    const mismatched = { ...close(ownerId), payload: { orgId, decisionId: 'some-other-decision' } };
+    const refused = await gw0.gateway.app
+      .get(GatewayOpStore)
+      .ingest(orgId, chainOf(rogue.identity, orgId, [mismatched], tip0));
+    expect(refused.rejected.map((r) => r.reason)).toEqual(['entity must be the decision id']);
     expect(await snapshot()).toEqual(before);
     // The proposer may close their own decision from any gateway.
     const [gw] = receivers;
-    const [tip] = await gw.gateway.dataSource.query(
-      'SELECT seq, id FROM op WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
-      [orgId, rogue.id],
-    );
-    const ops = chainOf(rogue.identity, orgId, [close(ownerId)], tip ?? null);
+    const tip = await rogueTip(gw);
+    const ops = chainOf(rogue.identity, orgId, [close(ownerId)], tip);
     const closed = await gw.gateway.app.get(GatewayOpStore).ingest(orgId, ops);
     expect(closed.rejected).toEqual([]);
     // Applied, not kept void: it is in the effective log.
@@ -263,10 +273,7 @@ describe('hostile input from other gateways', () => {
     const before = await snapshot();
     const [gw] = receivers;
     const store = gw.gateway.app.get(GatewayOpStore);
-    const [tip] = await gw.gateway.dataSource.query(
-      'SELECT seq, id FROM op WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
-      [orgId, rogue.id],
-    );
+    const tip = await rogueTip(gw);
     const run = chainOf(
       rogue.identity,
       orgId,
@@ -276,7 +283,7 @@ describe('hostile input from other gateways', () => {
         wikiEdit(orgId, 'cut-3', viewerId, 'a viewer may not edit'),
         wikiEdit(orgId, 'cut-4', ownerId, 'four'),
       ],
-      tip ?? null,
+      tip,
     );
     const garbled = (op: Op): Op => ({ ...op, sig: new Uint8Array(64).fill(9) });
     // The newest signature is valid, so the run is authentic; the third op has no authority. What would be

@@ -4,10 +4,15 @@ import type { EntityManager } from 'typeorm';
 import { renderMarkdown } from '../common/markdown.js';
 import { DocumentStore, revisionFromOp } from '../documents/document-store.js';
 import { latestOp } from '../oplog/op-row.js';
-import type { Projection } from '../oplog/projection.js';
+import { OpRejectedError, type Projection } from '../oplog/projection.js';
 import { ProjectionRegistry } from '../oplog/projection-registry.js';
 import { assertOrgInLog } from '../orgs/org-in-log.util.js';
 import { clearIndex, markForIndex } from '../search/search-index.js';
+
+/** Who wrote a comment, and so who may delete it, is read by entity (OpJudge). */
+function assertCommentEntity(op: Op, commentId: string): void {
+  if (op.entity !== commentId) throw new OpRejectedError(op.id, 'entity must be the comment id');
+}
 
 export const POST_STATUSES = ['draft', 'published'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
@@ -92,6 +97,7 @@ export class BlogProjection implements Projection, OnModuleInit {
       }
       case 'blog.comment': {
         const p = op.payload as { orgId: string; postId: string; commentId: string; content: string };
+        assertCommentEntity(op, p.commentId);
         const deletion = await latestOp(tx, op.org, 'blog.commentDeleted', p.commentId);
         await tx.query(
           `INSERT INTO blog_comment (id, org_id, post_id, author_id, content, html, hlc, deleted, deleted_stamp)
@@ -112,6 +118,7 @@ export class BlogProjection implements Projection, OnModuleInit {
       }
       case 'blog.commentDeleted': {
         const p = op.payload as { orgId: string; commentId: string };
+        assertCommentEntity(op, p.commentId);
         await tx.query('UPDATE blog_comment SET deleted = 1 WHERE org_id = ? AND id = ?', [
           p.orgId,
           p.commentId,

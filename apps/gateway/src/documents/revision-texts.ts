@@ -21,7 +21,8 @@ export async function withTexts(db: Queryable, rows: readonly StoredRevisionRow[
   if (missing.length) {
     const ops = await queryIn<Pick<OpRow, 'id' | 'body' | 'sig'>>(
       db,
-      'SELECT id, body, sig FROM op WHERE id IN (?)',
+      // op_chain: a read racing a rebuild may find the op moved to op_void for a moment.
+      'SELECT id, body, sig FROM op_chain WHERE id IN (?)',
       [],
       missing,
     );

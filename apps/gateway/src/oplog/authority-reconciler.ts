@@ -40,9 +40,16 @@ export const AUTHORITY_KINDS: ReadonlySet<string> = new Set([
   'gateway.invited',
   'gateway.admitted',
   'gateway.revoked',
-  // Whose decision or comment it is: its first op's actor may close or delete it.
-  'decision.created',
-  'blog.comment',
+]);
+
+/**
+ * Op kinds that name who may act on a thing (a decision's proposer may close
+ * it, a comment's author delete it), and the kind of op that rests on them.
+ * Only such an op held for the same thing can get another verdict.
+ */
+const MAKER_KINDS: ReadonlyMap<string, string> = new Map([
+  ['decision.created', 'decision.closed'],
+  ['blog.comment', 'blog.commentDeleted'],
 ]);
 
 const PAGE = 500;
@@ -61,7 +68,7 @@ export class AuthorityReconciler {
   async needsRebuild(stored: readonly Op[], authority: AuthorityFactory): Promise<boolean> {
     const earliest = new Map<string, Op>();
     for (const op of stored) {
-      if (!AUTHORITY_KINDS.has(op.kind)) continue;
+      if (!AUTHORITY_KINDS.has(op.kind) && !(await this.actedOn(op))) continue;
       const known = earliest.get(op.org);
       if (!known || compareOps(op, known) < 0) earliest.set(op.org, op);
     }
@@ -71,6 +78,17 @@ export class AuthorityReconciler {
       if (await this.tailDisagrees(from, fresh, authority)) return true;
     }
     return false;
+  }
+
+  /** Whether `op` names the maker of a thing that an op held already acts on. */
+  private async actedOn(op: Op): Promise<boolean> {
+    const dependent = MAKER_KINDS.get(op.kind);
+    if (!dependent) return false;
+    const rows = await this.db.query(
+      'SELECT 1 FROM op_chain WHERE org = ? AND kind = ? AND entity = ? LIMIT 1',
+      [op.org, dependent, op.entity],
+    );
+    return rows.length > 0;
   }
 
   /** Judges again, in order, the ops placed after `from`; true at the first changed verdict. */

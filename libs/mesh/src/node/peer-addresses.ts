@@ -10,10 +10,16 @@ import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 
 const TAG = `${KEEP_ALIVE}-gatehouse`;
 
-/** `addr` with `/p2p/<peer>` at the end, so a dial checks it reaches that very peer. */
+/**
+ * `addr` with `/p2p/<peer>` at the end, so a dial checks it reaches that very peer. A relayed
+ * address already names a peer, the relay (`…/p2p/<relay>/p2p-circuit`): it gets `peer` too.
+ */
 export function withPeerId(addr: string, peer: string): Multiaddr {
   const ma = multiaddr(addr);
-  return ma.getComponents().some((c) => c.name === 'p2p') ? ma : ma.encapsulate(`/p2p/${peer}`);
+  const last = ma.getComponents().findLast((c) => c.name === 'p2p');
+  return last?.value === peer && ma.getComponents().at(-1)?.name === 'p2p'
+    ? ma
+    : ma.encapsulate(`/p2p/${peer}`);
 }
 
 /** Parses multiaddrs, dropping any that do not parse. */

@@ -12,7 +12,10 @@ import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 
 export const REDIAL_MS = 15_000;
 
-type KeeperNode = Pick<Libp2p, 'status' | 'getConnections' | 'dial' | 'peerId' | 'addEventListener'>;
+type KeeperNode = Pick<
+  Libp2p,
+  'status' | 'getConnections' | 'dial' | 'peerId' | 'addEventListener' | 'removeEventListener'
+>;
 
 /** Peer id -> where to dial it (addresses ending in `/p2p/<peer id>`). */
 export type WantedPeers = ReadonlyMap<string, Multiaddr[]>;
@@ -27,25 +30,41 @@ export function keepPeersConnected(
   options: { intervalMs?: number; dialTimeoutMs: number },
 ): () => void {
   let timer: ReturnType<typeof setInterval> | undefined;
+  let busy = false;
   const redial = async () => {
-    if (node.status !== 'started') return;
     const peers = await wanted();
+    // Checked after the wait: the node may have stopped meanwhile.
+    if (node.status !== 'started') return;
     const connected = new Set(node.getConnections().map((c) => c.remotePeer.toString()));
     for (const [peer, addrs] of peers) {
       if (connected.has(peer) || peer === node.peerId.toString() || !addrs.length) continue;
       node.dial(addrs, { signal: AbortSignal.timeout(options.dialTimeoutMs) }).catch(() => {});
     }
   };
+  const tick = () => {
+    // A slow `wanted` (a busy database) skips ticks instead of piling them up.
+    if (busy || node.status !== 'started') return;
+    busy = true;
+    redial()
+      .catch(() => {})
+      .finally(() => {
+        busy = false;
+      });
+  };
+  const pause = () => clearInterval(timer);
   const start = () => {
-    clearInterval(timer);
-    timer = setInterval(() => void redial().catch(() => {}), options.intervalMs ?? REDIAL_MS);
+    pause();
+    timer = setInterval(tick, options.intervalMs ?? REDIAL_MS);
     timer.unref?.();
   };
-  const stop = () => clearInterval(timer);
   node.addEventListener('start', start);
-  node.addEventListener('stop', stop);
+  node.addEventListener('stop', pause);
   if (node.status === 'started') start();
-  return stop;
+  return () => {
+    pause();
+    node.removeEventListener('start', start);
+    node.removeEventListener('stop', pause);
+  };
 }
 
 /** The bootstrap addresses that name their peer (`…/p2p/<id>`), by peer id. */

@@ -150,13 +150,9 @@ export class OpJudge implements OpAuthority {
       case 'gateway.revoked':
         return need('admin', op.org);
       case 'decision.closed':
-        return (
-          (await need('member')) ?? this.authorOr(op, 'decision.created', String(p.decisionId), need, 'admin')
-        );
+        return (await need('member')) ?? this.makerOr(op, 'decision.created', need, 'admin');
       case 'blog.commentDeleted':
-        return (
-          (await need('member')) ?? this.authorOr(op, 'blog.comment', String(p.commentId), need, 'editor')
-        );
+        return (await need('member')) ?? this.makerOr(op, 'blog.comment', need, 'editor');
       default:
         return need(KIND_ROLES[op.kind] ?? DEFAULT_KIND_ROLE);
     }
@@ -164,18 +160,29 @@ export class OpJudge implements OpAuthority {
 
   /**
    * What the account that made a thing may do to it, and others holding `role`: closing one's own
-   * decision, deleting one's own comment. The thing's first op must be held before `op`.
+   * decision, deleting one's own comment. The thing is the op's entity (what projections act on);
+   * its maker is the actor of the first op of `kind` about it placed before `op`, effective or
+   * void (a void one still names its maker: refusing would cut the sender's chain for good).
    */
-  private async authorOr(
+  private async makerOr(
     op: Op,
     kind: string,
-    entity: string,
     need: (role: Role) => Promise<Denial | null>,
     role: Role,
   ): Promise<Denial | null> {
-    const made = (await this.history(op.org, kind, entity)).find((o) => before(o, op));
-    if (!made) return { reason: `${NO_ROLE} (${kind} ${entity} is not held)` };
-    return made.actor === op.actor ? null : need(role);
+    const effective = (await this.history(op.org, kind, op.entity)).find((o) => before(o, op));
+    const [voidRow]: OpRow[] = await this.tx.query(
+      'SELECT * FROM op_void WHERE org = ? AND kind = ? AND entity = ? ORDER BY hlc, author, seq LIMIT 1',
+      [op.org, kind, op.entity],
+    );
+    const voided = voidRow ? opFromRow(voidRow) : null;
+    const made = [effective, voided && before(voided, op) ? voided : undefined]
+      .filter((o): o is Op => !!o)
+      .sort(compareOps)[0];
+    const orgOf = (o: Op) => (o.payload as Record<string, unknown>).orgId;
+    if (made && orgOf(made) !== orgOf(op))
+      return { reason: `${NO_ROLE} (${kind} ${op.entity} is in another organisation)` };
+    return made?.actor === op.actor ? null : need(role);
   }
 
   /** Admins set roles; only owners touch owners and admins; members join by invite or leave by themselves. */
