@@ -160,7 +160,7 @@ export function buildLog(
   publish(first, `${orgId}-v1`, 'purchase-request', 1, PURCHASE_REQUEST);
   // v3 is there from the start (v2 comes with a step), so that migrations often find their target.
   publish(first, `${orgId}-v3`, 'purchase-request', 3, PR_V3);
-  at(first, ACCOUNTS[0], 'decision.created', 'd', {
+  at(first, ACCOUNTS[0], 'decision.created', `${orgId}-d`, {
     decisionId: `${orgId}-d`,
     title: 'Date',
     description: '',
