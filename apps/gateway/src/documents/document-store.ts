@@ -290,14 +290,11 @@ export class DocumentStore {
     const base = heads.length > 1 ? commonAncestor(heads, nodes) : null;
     // Texts only of what is shown and merged: a long history is not read from the log.
     const wanted = new Set([...heads, ...(base ? [base.id] : [])]);
-    const byId = new Map(
-      (
-        await withTexts(
-          this.tx,
-          rows.filter((r) => wanted.has(r.id)),
-        )
-      ).map((r) => [r.id, r]),
+    const texts = await withTexts(
+      this.tx,
+      rows.filter((r) => wanted.has(r.id)),
     );
+    const byId = new Map(texts.map((r) => [r.id, r]));
 
     // Derived rows and open conflicts only ever describe the current heads.
     const mergeId = heads.length > 1 ? mergeRevisionId(heads) : '';

@@ -5,7 +5,7 @@ import type { RevisionRow } from './document-store.js';
 /**
  * A doc_revision row as stored. The text of a revision that is an op (not
  * derived) is left NULL: it lives in that op's body, which the log keeps
- * anyway, and storing it twice was a third of what a sync wrote. Only
+ * anyway, and storing it twice made up a third of the database. Only
  * derived merge revisions, which no op carries, store their text.
  */
 export type StoredRevisionRow = Omit<RevisionRow, 'content'> & { content: string | null };

@@ -175,10 +175,8 @@ export class OpJudge implements OpAuthority {
       'SELECT * FROM op_void WHERE org = ? AND kind = ? AND entity = ? ORDER BY hlc, author, seq LIMIT 1',
       [op.org, kind, op.entity],
     );
-    const voided = voidRow ? opFromRow(voidRow) : null;
-    const made = [effective, voided && before(voided, op) ? voided : undefined]
-      .filter((o): o is Op => !!o)
-      .sort(compareOps)[0];
+    const voided = voidRow ? opFromRow(voidRow) : undefined;
+    const made = [effective, voided].filter((o): o is Op => !!o && before(o, op)).sort(compareOps)[0];
     const orgOf = (o: Op) => (o.payload as Record<string, unknown>).orgId;
     if (made && orgOf(made) !== orgOf(op))
       return { reason: `${NO_ROLE} (${kind} ${op.entity} is in another organisation)` };
