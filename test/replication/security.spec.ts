@@ -22,6 +22,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeshNodeService } from '../../apps/gateway/src/mesh/node/mesh-node.service.js';
 import { GatewayOpStore } from '../../apps/gateway/src/mesh/store/gateway-op-store.js';
+import { PURCHASE_REQUEST } from '../workflows/org-fixture.js';
 import {
   admitAll,
   converged,
@@ -48,14 +49,24 @@ describe('hostile input from other gateways', () => {
   /** State of every receiving gateway, to show that nothing changed. */
   const snapshot = () =>
     Promise.all(receivers.map(async (g) => [await stateHash(g, orgId), await opCount(g, orgId)]));
-  /** The newest op of the rogue's chain that `gw` holds: where a crafted chain goes on from. */
+  /** The newest op of the rogue's chain that `gw` holds (effective or void): where a crafted chain goes on from. */
   const rogueTip = async (gw: MeshGateway): Promise<{ seq: number; id: string } | null> =>
     (
       await gw.gateway.dataSource.query(
-        'SELECT seq, id FROM op WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
+        'SELECT seq, id FROM op_chain WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
         [orgId, rogue.id],
       )
     )[0] ?? null;
+  /** Signs an account up on the first gateway and makes it a member of the organisation. */
+  const newMember = async (name: string) => {
+    const client = gws[0].client();
+    const id = await client.signUp(name);
+    await gws[0].operator.gql(
+      'mutation ($o: ID!, $a: ID!) { setMemberRole(orgId: $o, accountId: $a, role: member) }',
+      { o: orgId, a: id },
+    );
+    return { client, id };
+  };
   const holds = async (gw: MeshGateway, id: string) =>
     (await gw.gateway.dataSource.query('SELECT 1 FROM op WHERE id = ?', [id])).length > 0;
   const refusedCount = async (gw: MeshGateway, reason: string) => {
@@ -150,12 +161,7 @@ describe('hostile input from other gateways', () => {
 
   it('refuses a member closing a decision or deleting a comment that is not theirs, and lets the proposer close', async () => {
     const owner = gws[0].operator;
-    const member = gws[0].client();
-    const memberId = await member.signUp('sec-member');
-    await owner.gql('mutation ($o: ID!, $a: ID!) { setMemberRole(orgId: $o, accountId: $a, role: member) }', {
-      o: orgId,
-      a: memberId,
-    });
+    const { id: memberId } = await newMember('sec-member');
     const { createDecision } = await owner.gql(
       'mutation ($i: CreateDecisionInput!) { createDecision(input: $i) { id } }',
       { i: { orgId, title: 'Well repairs', method: 'consent', deadline: new Date(Date.now() + 86_400_000) } },
@@ -215,12 +221,169 @@ describe('hostile input from other gateways', () => {
     await converged(gws, orgId);
   });
 
+  it('refuses a ballot from a member without a voter role, takes it once a custom voter role is granted, keeps one void after', async () => {
+    const owner = gws[0].operator;
+    const { id: memberId } = await newMember('sec-voter');
+    const { createDecision } = await owner.gql(
+      'mutation ($i: CreateDecisionInput!) { createDecision(input: $i) { id options { id } } }',
+      {
+        i: {
+          orgId,
+          title: 'Who keeps the keys',
+          method: 'majority',
+          options: ['Ana', 'Ben'],
+          voterRoles: ['editor', 'steward'],
+          deadline: new Date(Date.now() + 86_400_000),
+        },
+      },
+    );
+    await converged(gws, orgId);
+    const ballot = {
+      kind: 'decision.voted',
+      entity: `${createDecision.id}/${memberId}`,
+      actor: memberId,
+      payload: { orgId, decisionId: createDecision.id, choices: [createDecision.options[0].id], reason: '' },
+    };
+    const before = await snapshot();
+    for (const gw of receivers) {
+      const result = await gw.gateway.app
+        .get(GatewayOpStore)
+        .ingest(orgId, chainOf(rogue.identity, orgId, [ballot], await rogueTip(gw)));
+      expect(result.applied).toBe(0);
+      expect(result.rejected.map((r) => r.reason)).toEqual([
+        `no-role (${memberId} holds none of the voter roles: editor, steward)`,
+      ]);
+    }
+    expect(await snapshot()).toEqual(before);
+    // The ballot must name the decision and the voter in its entity, as ballots are found by it.
+    const [gw] = receivers;
+    const misfiled = { ...ballot, actor: ownerId, entity: `${createDecision.id}/${memberId}` };
+    const refused = await gw.gateway.app
+      .get(GatewayOpStore)
+      .ingest(orgId, chainOf(rogue.identity, orgId, [misfiled], await rogueTip(gw)));
+    expect(refused.rejected.map((r) => r.reason)).toEqual(['entity must be <decision id>/<voter id>']);
+    // A custom voter role, granted on the first gateway, lets the same ballot in everywhere.
+    await owner.gql('mutation ($i: WorkflowRoleInput!) { grantWorkflowRole(input: $i) }', {
+      i: { orgId, accountId: memberId, role: 'steward' },
+    });
+    await converged(gws, orgId);
+    const ops = chainOf(rogue.identity, orgId, [ballot], await rogueTip(gw));
+    const taken = await gw.gateway.app.get(GatewayOpStore).ingest(orgId, ops);
+    expect(taken.rejected).toEqual([]);
+    await converged(gws, orgId);
+    // Applied, not kept void, on every gateway it reached.
+    for (const g of gws) expect(await holds(g, ops[0].id)).toBe(true);
+    // Taken back: a later ballot (cast on a gateway that had not heard) is kept void, not refused,
+    // so that the chain of the gateway that sent it goes on.
+    await owner.gql('mutation ($i: WorkflowRoleInput!) { revokeWorkflowRole(input: $i) }', {
+      i: { orgId, accountId: memberId, role: 'steward' },
+    });
+    await converged(gws, orgId);
+    const late = chainOf(rogue.identity, orgId, [ballot], await rogueTip(gw));
+    const kept = await gw.gateway.app.get(GatewayOpStore).ingest(orgId, late);
+    expect(kept.rejected).toEqual([]);
+    await converged(gws, orgId);
+    for (const g of gws) {
+      expect(await holds(g, late[0].id)).toBe(false);
+      expect(
+        await g.gateway.dataSource.query('SELECT void_reason FROM op_void WHERE id = ?', [late[0].id]),
+      ).toEqual([{ void_reason: `no-role (${memberId} holds none of the voter roles: editor, steward)` }]);
+    }
+  });
+
+  it("refuses workflow ops whose actor lacks the workflow's roles, and takes a transition by its role", async () => {
+    const owner = gws[0].operator;
+    const { client: requester, id: requesterId } = await newMember('sec-requester');
+    await owner.gql('mutation ($i: WorkflowRoleInput!) { grantWorkflowRole(input: $i) }', {
+      i: { orgId, accountId: requesterId, role: 'requester' },
+    });
+    const { defineWorkflow } = await owner.gql(
+      'mutation ($i: DefineWorkflowInput!) { defineWorkflow(input: $i) { id } }',
+      { i: { orgId, definition: PURCHASE_REQUEST, startRoles: ['requester'] } },
+    );
+    const workflowId = defineWorkflow.id;
+    const { startWorkflowItem } = await requester.gql(
+      'mutation ($i: StartWorkflowItemInput!) { startWorkflowItem(input: $i) { id } }',
+      { i: { orgId, workflowId, title: 'Seeds', data: { amount: 40, reason: 'spring sowing' } } },
+    );
+    const itemId = startWorkflowItem.id;
+    await converged(gws, orgId);
+    const [{ id: versionId }] = await gws[0].gateway.dataSource.query(
+      'SELECT id FROM workflow_version WHERE workflow_id = ?',
+      [workflowId],
+    );
+    const transition = (actor: string, transitionId: string, fromState: string) => ({
+      kind: 'workflow.itemTransitioned',
+      entity: itemId,
+      actor,
+      payload: { orgId, itemId, transitionId, fromState },
+    });
+    const refusals: [Parameters<typeof chainOf>[2][number], string][] = [
+      [
+        {
+          kind: 'workflow.itemStarted',
+          entity: 'rogue-item',
+          actor: viewerId,
+          payload: { orgId, itemId: 'rogue-item', workflowId, versionId, title: 'Mine', data: {} },
+        },
+        `no-role (${viewerId} holds none of the start roles: requester)`,
+      ],
+      [
+        transition(requesterId, 'approve', 'submitted'),
+        `no-role (${requesterId} holds none of the roles of transition approve: board, treasurer)`,
+      ],
+      [
+        {
+          kind: 'workflow.published',
+          entity: workflowId,
+          actor: requesterId,
+          payload: {
+            orgId,
+            workflowId,
+            versionId: 'rogue-version',
+            key: PURCHASE_REQUEST.key,
+            version: 2,
+            definition: JSON.parse(JSON.stringify({ ...PURCHASE_REQUEST, version: 2 })),
+            startRoles: ['requester'],
+          },
+        },
+        `no-role (${requesterId} holds none of the designer roles: admin, designer)`,
+      ],
+    ];
+    const before = await snapshot();
+    for (const gw of receivers) {
+      const store = gw.gateway.app.get(GatewayOpStore);
+      for (const [draft, reason] of refusals) {
+        const result = await store.ingest(orgId, chainOf(rogue.identity, orgId, [draft], await rogueTip(gw)));
+        expect(result.rejected.map((r) => r.reason)).toEqual([reason]);
+      }
+    }
+    expect(await snapshot()).toEqual(before);
+    // The requester's own submit, relayed by the same gateway, is taken everywhere.
+    const [gw] = receivers;
+    const ops = chainOf(
+      rogue.identity,
+      orgId,
+      [transition(requesterId, 'submit', 'draft')],
+      await rogueTip(gw),
+    );
+    expect((await gw.gateway.app.get(GatewayOpStore).ingest(orgId, ops)).rejected).toEqual([]);
+    await converged(gws, orgId);
+    for (const g of gws) {
+      expect(await holds(g, ops[0].id)).toBe(true);
+      const [item] = await g.gateway.dataSource.query('SELECT state FROM workflow_item WHERE id = ?', [
+        itemId,
+      ]);
+      expect(item.state).toBe('submitted');
+    }
+  });
+
   it('refuses a forged signature and penalises the gateway that sent it', async () => {
     const before = await snapshot();
     const [a] = gws;
     const tip = (
       await a.gateway.dataSource.query(
-        'SELECT seq, id FROM op WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
+        'SELECT seq, id FROM op_chain WHERE org = ? AND author = ? ORDER BY seq DESC LIMIT 1',
         [orgId, a.peerId],
       )
     )[0] as { seq: number; id: string };
@@ -337,7 +500,8 @@ describe('hostile input from other gateways', () => {
     await converged(receivers, orgId);
     const before = await snapshot();
     const forked = await store.ingest(orgId, [other]);
-    expect(forked.rejected.map((r) => r.reason)).toEqual(['fork']);
+    // Signed by the author: its fault, not that of whoever relays it (an honest gateway may hold either branch).
+    expect(forked.rejected.map((r) => r.reason)).toEqual(['forked-by-author']);
     expect(await snapshot()).toEqual(before);
     // A forged "fork" (not signed by the author) is refused too, but is no evidence against it.
     await store.ingest(orgId, [{ ...other, id: told.id.replace(/^./, (c) => (c === '0' ? '1' : '0')) }]);

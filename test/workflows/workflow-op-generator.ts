@@ -227,14 +227,14 @@ export function buildLog(
         else publish(author, `${orgId}-ts1`, 'task-status', 1, DEFAULT_TASK_STATUS_WORKFLOW);
         break;
       case 'grant':
-        at(author, ACCOUNTS[0], 'workflow.roleGranted', 'g', {
+        at(author, ACCOUNTS[0], 'workflow.roleGranted', `${orgId}/${ACCOUNTS[step.who]}/treasurer`, {
           accountId: ACCOUNTS[step.who],
           role: 'treasurer',
           granted: step.granted,
         });
         break;
       case 'vote':
-        at(author, ACCOUNTS[step.voter], 'decision.voted', 'v', {
+        at(author, ACCOUNTS[step.voter], 'decision.voted', `${orgId}-d/${ACCOUNTS[step.voter]}`, {
           decisionId: `${orgId}-d`,
           choices: [`o${step.choice + 1}`],
           reason: '',

@@ -86,9 +86,11 @@ export class DecisionsProjection implements Projection, OnModuleInit {
     const [org] = await tx.query('SELECT root_id FROM org WHERE id = ?', [p.orgId]);
     if (org && org.root_id !== op.org)
       throw new OpRejectedError(op.id, 'belongs to another organisation log');
-    // Who made a decision, and so who may close it, is read by entity (OpJudge).
-    if (op.kind !== 'decision.voted' && op.entity !== p.decisionId)
-      throw new OpRejectedError(op.id, 'entity must be the decision id');
+    // Who made a decision, and so who may close it or vote, is read by entity (OpJudge, AuthorityReconciler).
+    if (op.kind === 'decision.voted') {
+      if (op.entity !== `${p.decisionId}/${op.actor}`)
+        throw new OpRejectedError(op.id, 'entity must be <decision id>/<voter id>');
+    } else if (op.entity !== p.decisionId) throw new OpRejectedError(op.id, 'entity must be the decision id');
     if (op.kind === 'decision.created') {
       const d = op.payload as unknown as DecisionCreatedPayload;
       // A repeated id (a faulty author) keeps the earliest creation everywhere.

@@ -40,16 +40,23 @@ export const AUTHORITY_KINDS: ReadonlySet<string> = new Set([
   'gateway.invited',
   'gateway.admitted',
   'gateway.revoked',
+  // Custom roles (voter, start and transition roles), and the versions that name start and transition roles.
+  'workflow.roleGranted',
+  'workflow.published',
 ]);
 
 /**
- * Op kinds that name who may act on a thing (a decision's proposer may close
- * it, a comment's author delete it), and the kind of op that rests on them.
- * Only such an op held for the same thing can get another verdict.
+ * Op kinds that say who may act on a thing (a decision's proposer may close
+ * it and its voter roles may vote, a comment's author may delete it, an
+ * item's workflow says who may move it on), and the
+ * ops that rest on them: of `kind`, about the thing itself, or (`under`)
+ * about `<thing>/...` (a ballot's entity is `<decision>/<voter>`). Only such
+ * an op held for the same thing can get another verdict.
  */
-const MAKER_KINDS: ReadonlyMap<string, string> = new Map([
-  ['decision.created', 'decision.closed'],
-  ['blog.comment', 'blog.commentDeleted'],
+const MAKER_KINDS: ReadonlyMap<string, readonly { kind: string; under?: true }[]> = new Map([
+  ['decision.created', [{ kind: 'decision.closed' }, { kind: 'decision.voted', under: true }]],
+  ['blog.comment', [{ kind: 'blog.commentDeleted' }]],
+  ['workflow.itemStarted', [{ kind: 'workflow.itemTransitioned' }]],
 ]);
 
 const PAGE = 500;
@@ -82,13 +89,19 @@ export class AuthorityReconciler {
 
   /** Whether `op` names the maker of a thing that an op held already acts on. */
   private async actedOn(op: Op): Promise<boolean> {
-    const dependent = MAKER_KINDS.get(op.kind);
-    if (!dependent) return false;
-    const rows = await this.db.query(
-      'SELECT 1 FROM op_chain WHERE org = ? AND kind = ? AND entity = ? LIMIT 1',
-      [op.org, dependent, op.entity],
-    );
-    return rows.length > 0;
+    for (const dependent of MAKER_KINDS.get(op.kind) ?? []) {
+      // '0' follows '/': the range holds exactly the entities that start with `<entity>/`.
+      const rows = await this.db.query(
+        dependent.under
+          ? 'SELECT 1 FROM op_chain WHERE org = ? AND kind = ? AND entity >= ? AND entity < ? LIMIT 1'
+          : 'SELECT 1 FROM op_chain WHERE org = ? AND kind = ? AND entity = ? LIMIT 1',
+        dependent.under
+          ? [op.org, dependent.kind, `${op.entity}/`, `${op.entity}0`]
+          : [op.org, dependent.kind, op.entity],
+      );
+      if (rows.length) return true;
+    }
+    return false;
   }
 
   /** Judges again, in order, the ops placed after `from`; true at the first changed verdict. */

@@ -4,7 +4,14 @@
  * kept void, or refused), projections applied. OpLogService runs it under
  * the write lock and retries it as RetryOpByOp and WithholdRuns ask.
  */
-import { compareOps, type Op, verifyOpSignature, verifyRun } from '@gatehouse/mesh';
+import {
+  compareOps,
+  FORKED_BY_AUTHOR,
+  type Op,
+  signedByAuthor,
+  verifyOpSignature,
+  verifyRun,
+} from '@gatehouse/mesh';
 import type { DataSource } from 'typeorm';
 import { insertRows } from '../database/bulk-sql.js';
 import type { AuthorityFactory } from './authority-reconciler.js';
@@ -99,6 +106,12 @@ export async function ingestOnce(
     for (const run of runsOf(ops)) {
       const { org, author } = run[0];
       const tip = await chainTip(tx, org, author);
+      // A run that contradicts the chain held is the sender's fault unless the author signed it (one check).
+      let authorSigned: boolean | undefined;
+      const contradiction = () => {
+        authorSigned ??= signedByAuthor(run);
+        return authorSigned ? FORKED_BY_AUTHOR : 'fork';
+      };
       let unheld = run;
       if (tip) {
         const held = run.filter((op) => op.seq <= tip.seq);
@@ -113,7 +126,7 @@ export async function ingestOnce(
             result.duplicates += 1;
             continue;
           }
-          result.rejected.push({ id: op.id, author, seq: op.seq, reason: 'fork' });
+          result.rejected.push({ id: op.id, author, seq: op.seq, reason: contradiction() });
           // Evidence against the author only if the author really signed it (one check, rare).
           if (same && verifyOpSignature(op)) {
             await tx.query(
@@ -127,8 +140,8 @@ export async function ingestOnce(
       if (!unheld.length) continue;
       const verdict = verifyRun(unheld, tip ?? null);
       if (!verdict.ok) {
-        for (const op of unheld)
-          result.rejected.push({ id: op.id, author, seq: op.seq, reason: verdict.reason });
+        const reason = verdict.reason === 'broken-chain' ? contradiction() : verdict.reason;
+        for (const op of unheld) result.rejected.push({ id: op.id, author, seq: op.seq, reason });
         continue;
       }
       fresh.push(...unheld);

@@ -106,8 +106,14 @@ export class WorkflowsProjection implements Projection, OnModuleInit {
     const [org] = await tx.query('SELECT root_id FROM org WHERE id = ?', [p.orgId]);
     if (org && org.root_id !== op.org)
       throw new OpRejectedError(op.id, 'belongs to another organisation log');
-    if (op.kind === 'workflow.published') return this.applyPublished(tx, op);
+    // OpJudge finds versions, item starts and role grants by entity: it must name what the op is about.
+    if (op.kind === 'workflow.published') {
+      if (op.entity !== p.workflowId) throw new OpRejectedError(op.id, 'entity must be the workflow id');
+      return this.applyPublished(tx, op);
+    }
     if (op.kind === 'workflow.roleGranted') {
+      if (op.entity !== `${p.orgId}/${p.accountId}/${p.role}`)
+        throw new OpRejectedError(op.id, 'entity must be <org id>/<account id>/<role>');
       await tx.query(
         `INSERT INTO workflow_role (org_id, account_id, role, granted, stamp) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (org_id, account_id, role) DO UPDATE SET granted = excluded.granted, stamp = excluded.stamp
@@ -118,6 +124,7 @@ export class WorkflowsProjection implements Projection, OnModuleInit {
     }
     if (!EVENT_TYPE[op.kind]) return;
     const instance = (p.itemId ?? p.conflictId) as string;
+    if (op.entity !== instance) throw new OpRejectedError(op.id, 'entity must be the item or conflict id');
     await recordEvent(tx, op, p.orgId as string, instance);
     // Edit conflicts derive their state when read (their row comes from page heads).
     if (op.kind.startsWith('workflow.item')) await recomputeItem(tx, instance);

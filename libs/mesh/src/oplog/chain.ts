@@ -55,6 +55,23 @@ export function verifyRun(run: readonly Op[], tip: ChainTip | null): RunVerdict 
     : { ok: false, reason: 'bad-signature', detail: newest.id };
 }
 
+/**
+ * Whether `run`'s author signed every op in it: the ops link to each other by
+ * hash and seq, and the newest op's signature is valid. A run that contradicts
+ * what a store holds (a second op for a seq, or a first op that does not
+ * follow the held tip) and passes this was forked by its author; whoever
+ * relayed it is not at fault, as an honest gateway may hold either branch.
+ */
+export function signedByAuthor(run: readonly Op[]): boolean {
+  if (!run.length) return false;
+  for (let i = 1; i < run.length; i++) {
+    const [before, op] = [run[i - 1], run[i]];
+    if (op.author !== before.author || op.org !== before.org) return false;
+    if (op.seq !== before.seq + 1 || op.prev !== before.id) return false;
+  }
+  return verifyOpSignature(run[run.length - 1]);
+}
+
 /** Whether `sig` is `author`'s signature of the op id `id` (hex). */
 export function verifySignature(author: string, id: string, sig: Uint8Array): boolean {
   try {

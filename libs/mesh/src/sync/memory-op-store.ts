@@ -7,12 +7,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { GatewayIdentity } from '../identity/gateway-identity.js';
 import type { OpValue } from '../oplog/canonical.js';
-import { verifyRun } from '../oplog/chain.js';
+import { signedByAuthor, verifyRun } from '../oplog/chain.js';
 import { decodeHlc, encodeHlc, HybridLogicalClock } from '../oplog/hlc.js';
 import { type Op, signOp } from '../oplog/op.js';
 import { compareOps } from '../oplog/order.js';
 import type { VersionVector } from '../oplog/version-vector.js';
-import type { IngestOutcome, IngestRejection, InviteRedemption, OpStore, StoredOp } from './op-store.js';
+import {
+  FORKED_BY_AUTHOR,
+  type IngestOutcome,
+  type IngestRejection,
+  type InviteRedemption,
+  type OpStore,
+  type StoredOp,
+} from './op-store.js';
 
 export class MemoryOpStore implements OpStore {
   private readonly logs = new Map<string, Map<string, Op[]>>();
@@ -218,18 +225,20 @@ export class MemoryOpStore implements OpStore {
     for (const [author, run] of byAuthor) {
       run.sort((a, b) => a.seq - b.seq);
       const chain = this.chain(org, author);
+      const contradiction = () => (signedByAuthor(run) ? FORKED_BY_AUTHOR : 'fork');
       const fresh: Op[] = [];
       for (const op of run) {
         if (op.seq <= chain.length) {
           if (chain[op.seq - 1].id === op.id) duplicates += 1;
-          else refuse(op, 'fork');
+          else refuse(op, contradiction());
         } else if (!fresh.some((f) => f.seq === op.seq)) fresh.push(op);
       }
       if (!fresh.length) continue;
       const tip = chain.at(-1);
       const verdict = verifyRun(fresh, tip ? { seq: tip.seq, id: tip.id, hlc: tip.hlc } : null);
       if (!verdict.ok) {
-        for (const op of fresh) refuse(op, verdict.reason);
+        const reason = verdict.reason === 'broken-chain' ? contradiction() : verdict.reason;
+        for (const op of fresh) refuse(op, reason);
         continue;
       }
       if (!this.admitted.get(org)?.has(author)) {

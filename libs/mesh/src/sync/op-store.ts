@@ -67,10 +67,17 @@ export interface OpStore {
 }
 
 /**
+ * Refusal of an op its author signed on a branch of its chain other than the
+ * one held here: the author's fault, not the sender's (see signedByAuthor).
+ */
+export const FORKED_BY_AUTHOR = 'forked-by-author';
+
+/**
  * Reasons for refusing an op that prove the sender forwarded something no
  * honest gateway would have stored: broken authenticity. Refusals for
  * authority (admission, roles) are not the sender's fault: it may know
- * something we do not yet, and the op can be judged again later.
+ * something we do not yet, and the op can be judged again later. Nor is an
+ * author's fork (FORKED_BY_AUTHOR): honest gateways may hold either branch.
  */
 const SENDER_FAULTS = new Set([
   'bad-signature',

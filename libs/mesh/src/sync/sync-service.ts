@@ -4,7 +4,8 @@
  *  - when the peer connects,
  *  - when the peer announces ops we lack (`have`), which it does within
  *    `announceDelayMs` of committing them,
- *  - every `resyncIntervalMs`, as a safety net.
+ *  - every `resyncIntervalMs`, as a safety net,
+ *  - after a failed pull, again within `retryBaseMs` (backing off).
  * At most one pull per (peer, organisation) runs at a time; a trigger during
  * a pull runs it once more afterwards.
  */
@@ -19,13 +20,17 @@ import {
   SYNC_TIMEOUTS,
 } from './constants.js';
 import { FramedStream } from './framing.js';
-import { parseServerFrame, SyncProtocolError } from './messages.js';
+import { parseServerFrame, type SyncErrorCode, SyncProtocolError } from './messages.js';
 import type { OpStore } from './op-store.js';
 import { type Offence, PeerScores } from './peer-scores.js';
 import { type PullResult, pullOver } from './pull.js';
+import { PullRetries } from './pull-retries.js';
 import { serveStream } from './serve.js';
 import { type SyncState, SyncStates } from './sync-state.js';
 import type { SyncComponents, SyncEvent, SyncInit, SyncService } from './types.js';
+
+/** Errors a pull soon after may not meet: a side was busy, slow or failed itself. */
+const TRANSIENT: ReadonlySet<SyncErrorCode> = new Set(['busy', 'internal', 'timeout']);
 
 export class GatehouseSync implements SyncService, Startable {
   readonly protocol = SYNC_PROTOCOL;
@@ -39,6 +44,7 @@ export class GatehouseSync implements SyncService, Startable {
   private readonly listeners = new Set<(event: SyncEvent) => void>();
   private readonly pendingAnnounce = new Set<string>();
   private readonly init: Required<Omit<SyncInit, 'store' | 'scores'>>;
+  private readonly retries: PullRetries;
   private controller = new AbortController();
   private topologyId: string | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -56,6 +62,7 @@ export class GatehouseSync implements SyncService, Startable {
     this.init = {
       resyncIntervalMs: init.resyncIntervalMs ?? 60_000,
       announceDelayMs: init.announceDelayMs ?? 25,
+      retryBaseMs: init.retryBaseMs ?? 1000,
       window: Math.min(Math.max(init.window ?? SYNC_LIMITS.defaultWindow, 1), SYNC_LIMITS.maxWindow),
       batchOps: Math.min(Math.max(init.batchOps ?? SYNC_LIMITS.maxBatchOps, 1), SYNC_LIMITS.maxBatchOps),
       batchBytes: Math.min(
@@ -63,6 +70,13 @@ export class GatehouseSync implements SyncService, Startable {
         SYNC_LIMITS.targetBatchBytes,
       ),
     };
+    this.retries = new PullRetries({
+      baseMs: this.init.retryBaseMs,
+      maxMs: this.init.resyncIntervalMs > 0 ? this.init.resyncIntervalMs : 60_000,
+      retry: (peer, org) => {
+        if (this.peers.has(peer)) void this.requestPull(peer, org);
+      },
+    });
   }
 
   readonly [Symbol.toStringTag] = '@gatehouse/sync';
@@ -87,6 +101,7 @@ export class GatehouseSync implements SyncService, Startable {
       },
       onDisconnect: (peerId) => {
         this.peers.delete(peerId.toString());
+        this.retries.forgetPeer(peerId.toString());
       },
     });
     this.unsubscribe = this.store.onCommit((orgs) => this.queueAnnounce(orgs));
@@ -105,6 +120,7 @@ export class GatehouseSync implements SyncService, Startable {
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     if (this.announceTimer) clearTimeout(this.announceTimer);
     this.resyncTimer = this.announceTimer = null;
+    this.retries.clear();
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.topologyId) this.components.registrar.unregister(this.topologyId);
@@ -214,14 +230,20 @@ export class GatehouseSync implements SyncService, Startable {
     }
     const entry = { done: Promise.resolve(), again: false };
     entry.done = (async () => {
+      let failed = false;
       try {
         do {
           entry.again = false;
           if (!this.started || this.scores.isBanned(peer)) break;
-          await this.pull(peer, org).catch(() => {});
+          failed = await this.pull(peer, org).then(
+            (result) => result.refusedWith !== null && TRANSIENT.has(result.refusedWith),
+            // A peer caught sending bad input is penalised, not chased.
+            (err) => !(err instanceof SyncProtocolError) || TRANSIENT.has(err.code),
+          );
         } while (entry.again);
       } finally {
         this.jobs.delete(key);
+        if (this.started) this.retries.settle(peer, org, failed && !this.scores.isBanned(peer));
       }
     })();
     this.jobs.set(key, entry);

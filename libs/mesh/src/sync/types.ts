@@ -15,6 +15,8 @@ export interface SyncInit {
   readonly resyncIntervalMs?: number;
   /** Local commits are announced to peers after this delay, coalesced. */
   readonly announceDelayMs?: number;
+  /** A failed pull is tried again after this delay, doubling with each failure up to the resync interval. */
+  readonly retryBaseMs?: number;
   /** Batches a server may send ahead of our acknowledgements. */
   readonly window?: number;
   /** Most ops per batch we send. */

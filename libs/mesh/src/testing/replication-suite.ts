@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalDecode, canonicalEncode } from '../oplog/canonical.js';
 import { verifyOpSignature } from '../oplog/chain.js';
 import { hashBytes, isNoSignature } from '../oplog/op.js';
-import type { MemoryOpStore } from '../sync/memory-op-store.js';
+import { MemoryOpStore } from '../sync/memory-op-store.js';
 import { parseServerFrame, type ServerFrame } from '../sync/messages.js';
 import type { StoredOp } from '../sync/op-store.js';
 import type { SyncService } from '../sync/types.js';
@@ -163,6 +163,32 @@ export function runReplicationSuite(name: string, setup: SuiteSetup): void {
       expect(sameEverywhere(net.peers, ORG, 2000)).toBe(true);
     });
 
+    it('tries a failed pull again soon, without a new announcement or a resync', async () => {
+      net = await setup({ peers: 2 });
+      const [a, b] = net.peers;
+      hostAll(net);
+      await net.connect(0, 1);
+      await b.sync.whenIdle();
+      // The receiving store fails twice (a full disk, a locked file), then recovers.
+      let failures = 2;
+      const ingest = b.store.ingest.bind(b.store);
+      b.store.ingest = async (org, ops) => {
+        if (failures > 0) {
+          failures -= 1;
+          throw new Error('disk I/O error');
+        }
+        return ingest(org, ops);
+      };
+      const failed: string[] = [];
+      b.sync.observe((e) => {
+        if (e.type === 'pull-failed') failed.push(e.error.message);
+      });
+      a.store.write(ORG, 30); // announced once; the suite's setups have no periodic resync
+      await eventually(() => b.store.opCount(ORG) === 30, 10_000, 'delivery after retries');
+      expect(failed).toEqual(['disk I/O error', 'disk I/O error']);
+      expect(sameEverywhere(net.peers, ORG, 30)).toBe(true);
+    });
+
     it('applies every op exactly once under concurrent pulls and duplicated deliveries', async () => {
       net = await setup({ peers: 3, batchOps: 20 });
       const [a, b, c] = net.peers;
@@ -232,6 +258,39 @@ export function runReplicationSuite(name: string, setup: SuiteSetup): void {
         expect(Buffer.from(op.sig).equals(Buffer.from(garbage))).toBe(false);
         expect(isNoSignature(op.sig) || verifyOpSignature(op)).toBe(true);
       }
+    });
+
+    it("refuses the other branch of an author's fork without blaming the honest gateway that relays it", async () => {
+      net = await setup({ peers: 3 });
+      const [a, b, c] = net.peers;
+      hostAll(net);
+      const told = a.store.write(ORG, 3);
+      await net.connect(0, 1);
+      await eventually(() => b.store.opCount(ORG) === 3, 10_000, 'first branch');
+      // a signs another chain for the same places and tells it to c, which holds it in good faith.
+      const twin = new MemoryOpStore(a.store.identity);
+      c.store.forceStore(twin.write(ORG, 4));
+      const own = c.store.write(ORG, 2);
+      const penalties: string[] = [];
+      b.sync.observe((e) => {
+        if (e.type === 'penalty') penalties.push(e.offence);
+      });
+      await net.connect(1, 2);
+      await eventually(
+        () => own.every((op) => b.store.ops(ORG).some((o) => o.id === op.id)),
+        10_000,
+        "c's ops",
+      );
+      await b.sync.requestPull(c.id, ORG);
+      expect(penalties).toEqual([]);
+      expect(b.sync.scores.score(c.id).offences).toEqual({});
+      // b keeps the branch it had.
+      expect(
+        b.store
+          .ops(ORG)
+          .filter((o) => o.author === a.id)
+          .map((o) => o.id),
+      ).toEqual(told.map((o) => o.id));
     });
 
     it('refuses a replayed op whose payload was changed after the original arrived', async () => {

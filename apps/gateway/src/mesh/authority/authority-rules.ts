@@ -1,13 +1,13 @@
 /**
  * The role an op's actor needs, by kind, for ops received from other
  * gateways. Each is the least role any local write path of that kind asks
- * for; the local services check finer rules (own comment, voter roles...)
- * before they write, and a receiver cannot re-run those without their data.
- * Kinds not listed need the actor to be a member (viewer or above) of the
- * organisation the op is about. Kinds with special rules (organisation
- * creation, roles, accounts, invites, gateway admission, closing a decision
- * and deleting a comment, which their own author may do) are judged in
- * op-judge.ts.
+ * for; the local services check finer rules (workflow transitions by the
+ * item's state and role...) before they write. Kinds not listed need the
+ * actor to be a member (viewer or above) of the organisation the op is
+ * about. Kinds with special rules (organisation creation, roles, accounts,
+ * invites, gateway admission, closing a decision and deleting a comment,
+ * which their own author may do, and ballots, which take a voter role) are
+ * judged in op-judge.ts.
  */
 import type { Role } from '../../orgs/roles.js';
 

@@ -22,7 +22,8 @@ import { compareOps, type Op } from '@gatehouse/mesh';
 import type { EntityManager } from 'typeorm';
 import { type OpRow, opFromRow } from '../../oplog/op-row.js';
 import type { OpAuthority, Verdict } from '../../oplog/oplog.service.js';
-import { isRole, type Role, roleAtLeast, strongest } from '../../orgs/roles.js';
+import { isRole, ROLES, type Role, roleAtLeast, strongest } from '../../orgs/roles.js';
+import { DESIGNER_ROLE } from '../../workflows/workflow-roles.service.js';
 import { DEFAULT_KIND_ROLE, KIND_ROLES, targetOrg } from './authority-rules.js';
 
 type Position = Pick<Op, 'hlc' | 'author' | 'seq'>;
@@ -31,6 +32,8 @@ type Position = Pick<Op, 'hlc' | 'author' | 'seq'>;
 interface Denial {
   readonly reason: string;
   readonly needs?: { readonly role: Role; readonly where: string };
+  /** Already known: whether the actor held what the op needs at some point (then it is kept void). */
+  readonly everHeld?: boolean;
 }
 
 interface Creation {
@@ -40,6 +43,9 @@ interface Creation {
 }
 
 const before = (a: Position, b: Position) => compareOps(a, b) < 0;
+/** Who may publish workflows and migrate items (WorkflowDefinitionsService.requireDesigner). */
+const DESIGNERS = ['admin', DESIGNER_ROLE];
+const orgOf = (op: Op) => (op.payload as Record<string, unknown>).orgId;
 
 export const NOT_ADMITTED = 'not-admitted';
 export const NO_ROLE = 'no-role';
@@ -75,7 +81,9 @@ export class OpJudge implements OpAuthority {
     }
     const denial = await this.judgeActor(op, p, creation);
     if (!denial) return null;
-    const keep = !!denial.needs && (await this.everHeld(op, denial.needs.role, denial.needs.where, creation));
+    const keep =
+      denial.everHeld ??
+      (!!denial.needs && (await this.everHeld(op, denial.needs.role, denial.needs.where, creation)));
     return { reason: denial.reason, keep };
   }
 
@@ -153,6 +161,15 @@ export class OpJudge implements OpAuthority {
         return (await need('member')) ?? this.makerOr(op, 'decision.created', need, 'admin');
       case 'blog.commentDeleted':
         return (await need('member')) ?? this.makerOr(op, 'blog.comment', need, 'editor');
+      case 'decision.voted':
+        return (await need('viewer')) ?? this.judgeVote(op, creation);
+      case 'workflow.published':
+      case 'workflow.itemMigrated':
+        return (await need('viewer')) ?? this.oneOf(op, DESIGNERS, creation, 'the designer roles');
+      case 'workflow.itemStarted':
+        return (await need('viewer')) ?? this.judgeStart(op, creation);
+      case 'workflow.itemTransitioned':
+        return (await need('viewer')) ?? this.judgeTransition(op, creation);
       default:
         return need(KIND_ROLES[op.kind] ?? DEFAULT_KIND_ROLE);
     }
@@ -160,9 +177,7 @@ export class OpJudge implements OpAuthority {
 
   /**
    * What the account that made a thing may do to it, and others holding `role`: closing one's own
-   * decision, deleting one's own comment. The thing is the op's entity (what projections act on);
-   * its maker is the actor of the first op of `kind` about it placed before `op`, effective or
-   * void (a void one still names its maker: refusing would cut the sender's chain for good).
+   * decision, deleting one's own comment. The thing is the op's entity (what projections act on).
    */
   private async makerOr(
     op: Op,
@@ -170,17 +185,118 @@ export class OpJudge implements OpAuthority {
     need: (role: Role) => Promise<Denial | null>,
     role: Role,
   ): Promise<Denial | null> {
-    const effective = (await this.history(op.org, kind, op.entity)).find((o) => before(o, op));
-    const [voidRow]: OpRow[] = await this.tx.query(
-      'SELECT * FROM op_void WHERE org = ? AND kind = ? AND entity = ? ORDER BY hlc, author, seq LIMIT 1',
-      [op.org, kind, op.entity],
-    );
-    const voided = voidRow ? opFromRow(voidRow) : undefined;
-    const made = [effective, voided].filter((o): o is Op => !!o && before(o, op)).sort(compareOps)[0];
-    const orgOf = (o: Op) => (o.payload as Record<string, unknown>).orgId;
+    const made = await this.firstOf(op, kind, op.entity);
     if (made && orgOf(made) !== orgOf(op))
       return { reason: `${NO_ROLE} (${kind} ${op.entity} is in another organisation)` };
     return made?.actor === op.actor ? null : need(role);
+  }
+
+  /**
+   * The first op of `kind` about `entity` placed before `op`, effective or void: a void one still
+   * says what was made and by whom (refusing ops that rest on it would cut their chains for good).
+   */
+  private async firstOf(op: Op, kind: string, entity: string): Promise<Op | undefined> {
+    const effective = (await this.history(op.org, kind, entity)).find((o) => before(o, op));
+    const [voidRow]: OpRow[] = await this.tx.query(
+      'SELECT * FROM op_void WHERE org = ? AND kind = ? AND entity = ? ORDER BY hlc, author, seq LIMIT 1',
+      [op.org, kind, entity],
+    );
+    const voided = voidRow ? opFromRow(voidRow) : undefined;
+    return [effective, voided].filter((o): o is Op => !!o && before(o, op)).sort(compareOps)[0];
+  }
+
+  /** A ballot takes one of the decision's voter roles (DecisionsService.mayVote). */
+  private async judgeVote(op: Op, creation: Creation): Promise<Denial | null> {
+    const decisionId = String((op.payload as Record<string, unknown>).decisionId);
+    const decision = await this.firstOf(op, 'decision.created', decisionId);
+    if (!decision) return { reason: `${NO_ROLE} (decision ${decisionId} is not held)` };
+    if (orgOf(decision) !== orgOf(op))
+      return { reason: `${NO_ROLE} (decision ${decisionId} is in another organisation)` };
+    const voterRoles = (decision.payload as { voterRoles: string[] }).voterRoles;
+    return this.oneOf(op, voterRoles, creation, 'the voter roles');
+  }
+
+  /** Starting an item takes one of its workflow version's start roles (WorkflowItemsService.start). */
+  private async judgeStart(op: Op, creation: Creation): Promise<Denial | null> {
+    const p = op.payload as Record<string, unknown>;
+    const version = (await this.versions(op, String(p.workflowId))).find(
+      (v) => (v.payload as Record<string, unknown>).versionId === p.versionId,
+    );
+    if (!version) return { reason: `${NO_ROLE} (workflow version ${String(p.versionId)} is not held)` };
+    const startRoles = (version.payload as { startRoles: string[] }).startRoles;
+    return this.oneOf(op, startRoles, creation, 'the start roles');
+  }
+
+  /**
+   * A transition takes one of its roles. Which version of the workflow the item is on when the
+   * transition applies depends on the migrations before it in the order (replay decides): any
+   * version held that defines the transition may grant it.
+   */
+  private async judgeTransition(op: Op, creation: Creation): Promise<Denial | null> {
+    const transitionId = (op.payload as Record<string, unknown>).transitionId;
+    const start = await this.firstOf(op, 'workflow.itemStarted', op.entity);
+    if (!start) return { reason: `${NO_ROLE} (workflow item ${op.entity} is not held)` };
+    const workflowId = String((start.payload as Record<string, unknown>).workflowId);
+    const roles = new Set<string>();
+    for (const version of await this.versions(op, workflowId)) {
+      const { definition } = version.payload as {
+        definition: { transitions: { id: string; roles: string[] }[] };
+      };
+      for (const t of definition.transitions)
+        if (t.id === transitionId) for (const r of t.roles) roles.add(r);
+    }
+    return this.oneOf(op, [...roles].sort(), creation, `the roles of transition ${String(transitionId)}`);
+  }
+
+  /** The versions of a workflow published before `op`. */
+  private async versions(op: Op, workflowId: string): Promise<Op[]> {
+    return (await this.history(op.org, 'workflow.published', workflowId)).filter((v) => before(v, op));
+  }
+
+  /**
+   * Whether `op`'s actor holds one of `roles`, as of the op's place: an organisation role at
+   * least as strong, or a custom role granted (`workflow.roleGranted`) to a member, in the op's
+   * organisation or above it, as WorkflowRolesService.actorRoles counts them. An actor who held
+   * one at some point (demoted on a gateway that had not heard yet) is kept void.
+   */
+  private async oneOf(
+    op: Op,
+    roles: readonly string[],
+    creation: Creation,
+    what: string,
+  ): Promise<Denial | null> {
+    const actor = op.actor!;
+    const where = targetOrg(op);
+    const orgRole = await this.roleAt(op.org, where, actor, op, creation);
+    if (roles.some((r) => isRole(r) && roleAtLeast(orgRole, r))) return null;
+    const custom = roles.filter((r) => !isRole(r));
+    if (orgRole && (await this.holdsCustomRole(op, where, actor, custom, op))) return null;
+    const weakestOrgRole = ROLES.find((r) => roles.includes(r));
+    const everHeld =
+      (!!weakestOrgRole && (await this.everHeld(op, weakestOrgRole, where, creation))) ||
+      (await this.holdsCustomRole(op, where, actor, custom, null));
+    return { reason: `${NO_ROLE} (${actor} holds none of ${what}: ${roles.join(', ') || 'none'})`, everHeld };
+  }
+
+  /** Whether `account` was granted one of the custom `roles` in `orgId` or above it: as of `at`, or ever (null). */
+  private async holdsCustomRole(
+    op: Op,
+    orgId: string,
+    account: string,
+    roles: readonly string[],
+    at: Position | null,
+  ): Promise<boolean> {
+    for (const org of await this.chain(orgId, op.org)) {
+      for (const role of roles) {
+        const entity = `${org}/${account}/${role}`;
+        const grants = at
+          ? [await this.latest(op.org, 'workflow.roleGranted', entity, at)]
+          : await this.history(op.org, 'workflow.roleGranted', entity);
+        if (grants.some((g) => (g?.payload as Record<string, unknown> | undefined)?.granted === true))
+          return true;
+      }
+    }
+    return false;
   }
 
   /** Admins set roles; only owners touch owners and admins; members join by invite or leave by themselves. */
