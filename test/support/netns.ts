@@ -6,7 +6,7 @@
  * whatever the data link's state. Hosts have no default route: traffic stays
  * inside namespaces the test made. Needs root and iproute2.
  */
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe', timeout: 10_000 });
 
@@ -16,6 +16,8 @@ export interface NetworkHost {
   readonly dataAddress: string;
   /** Where this process reaches it: the HTTP address. */
   readonly managementAddress: string;
+  /** This process's end of the management link: where the host reaches this process. */
+  readonly localAddress: string;
 }
 
 export class TestNetwork {
@@ -51,6 +53,7 @@ export class TestNetwork {
         namespace: ns,
         dataAddress: `10.231.${block}.${i + 1}`,
         managementAddress: `10.232.${block}.${4 * i + 2}`,
+        localAddress: `10.232.${block}.${4 * i + 1}`,
       };
       ip('netns', 'add', ns);
       ip('-n', ns, 'link', 'set', 'lo', 'up');
@@ -64,7 +67,7 @@ export class TestNetwork {
       // Management: host <-> this process, a /30 of its own.
       ip('link', 'add', `${this.tag}m${i}`, 'type', 'veth', 'peer', 'name', `${this.tag}n${i}`);
       ip('link', 'set', `${this.tag}n${i}`, 'netns', ns);
-      ip('addr', 'add', `10.232.${block}.${4 * i + 1}/30`, 'dev', `${this.tag}m${i}`);
+      ip('addr', 'add', `${host.localAddress}/30`, 'dev', `${this.tag}m${i}`);
       ip('link', 'set', `${this.tag}m${i}`, 'up');
       ip('-n', ns, 'addr', 'add', `${host.managementAddress}/30`, 'dev', `${this.tag}n${i}`);
       ip('-n', ns, 'link', 'set', `${this.tag}n${i}`, 'up');
@@ -79,6 +82,42 @@ export class TestNetwork {
 
   mend(i: number): void {
     ip('-n', this.switchNs, 'link', 'set', `${this.tag}p${i}`, 'up');
+  }
+
+  /** Drops every packet between hosts `i` and `j` (a route to nowhere on each side); the rest of the network stays up. */
+  separate(i: number, j: number): void {
+    for (const [from, to] of [
+      [i, j],
+      [j, i],
+    ])
+      ip(
+        '-n',
+        this.hosts[from].namespace,
+        'route',
+        'replace',
+        'blackhole',
+        `${this.hosts[to].dataAddress}/32`,
+      );
+  }
+
+  rejoin(i: number, j: number): void {
+    for (const [from, to] of [
+      [i, j],
+      [j, i],
+    ]) {
+      try {
+        ip('-n', this.hosts[from].namespace, 'route', 'del', 'blackhole', `${this.hosts[to].dataAddress}/32`);
+      } catch {
+        // Not separated.
+      }
+    }
+  }
+
+  /** Starts `command` inside host `i`'s namespace. */
+  spawn(i: number, command: string, args: readonly string[]): ChildProcess {
+    return spawn('ip', ['netns', 'exec', this.hosts[i].namespace, command, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
   }
 
   /** Removes every namespace and link it made (also after a build that failed half way); safe to call twice. */

@@ -3,6 +3,8 @@ import type { ConnectionGater, PeerId } from '@libp2p/interface';
 /** Answers whether a peer is currently banned (see sync/peer-scores.ts). */
 export interface PeerGate {
   isBanned(peerId: string): boolean;
+  /** Addresses this node must not dial (default: none; a test that forces a path through a network uses it). */
+  refusesAddress?(multiaddr: string): boolean;
 }
 
 /**
@@ -21,6 +23,6 @@ export function gaterFor(gate: PeerGate): ConnectionGater {
     denyOutboundRelayedConnection: (source, destination) => denied(source) || denied(destination),
     denyInboundRelayedConnection: (_relay, remote) => denied(remote),
     // Loopback and private addresses are the normal case on a LAN mesh.
-    denyDialMultiaddr: () => false,
+    denyDialMultiaddr: (addr) => gate.refusesAddress?.(addr.toString()) ?? false,
   };
 }

@@ -7,7 +7,7 @@
 
 import { peerIdFromString } from '@libp2p/peer-id';
 import { generateIdentity } from '../identity/gateway-identity.js';
-import { createGatewayNode, type GatewayNode } from '../node/gateway-node.js';
+import { createGatewayNode, type GatewayNode, type GatewayNodeInit } from '../node/gateway-node.js';
 import { circuitAddresses, isRelayedAddress } from '../node/peer-addresses.js';
 import { SYNC_PROTOCOL } from '../sync/constants.js';
 import { sync } from '../sync/index.js';
@@ -20,6 +20,72 @@ import { eventually, type SuiteNetwork, type SuiteOptions, type SuitePeer } from
 
 /** Periodic resync off: the suite checks that announcements alone deliver. */
 const SERVICE_DEFAULTS = { resyncIntervalMs: 0, announceDelayMs: 10 } as const;
+
+/** A suite gateway on a libp2p node, and the peers it must not reach while the test holds their link down. */
+export interface Libp2pSuitePeer {
+  readonly node: GatewayNode<{ sync: SyncService }>;
+  readonly peer: SuitePeer;
+  readonly cut: Set<string>;
+}
+
+/**
+ * Starts a suite gateway on a libp2p node (no mDNS, no DHT). Its gate refuses
+ * banned peers and those in `cut`: libp2p would otherwise redial kept-alive
+ * peers at once, and a "dropped" link would heal by itself.
+ */
+export async function startLibp2pPeer(
+  options: SuiteOptions,
+  init: Pick<GatewayNodeInit, 'listen' | 'relay'> & { refusesAddress?: (addr: string) => boolean },
+): Promise<Libp2pSuitePeer> {
+  const identity = await generateIdentity();
+  const store = new MemoryOpStore(identity);
+  const scores = new PeerScores();
+  const cut = new Set<string>();
+  const node = await createGatewayNode({
+    privateKey: identity.privateKey,
+    listen: init.listen,
+    mdns: false,
+    dht: false,
+    relay: init.relay,
+    gate: {
+      isBanned: (peer: string) => scores.isBanned(peer) || cut.has(peer),
+      refusesAddress: init.refusesAddress,
+    },
+    services: { sync: sync({ store, scores, batchOps: options.batchOps, ...SERVICE_DEFAULTS }) },
+  });
+  return { node, peer: { id: identity.peerId, store, sync: node.services.sync }, cut };
+}
+
+/** Lets `a` and `b` reach each other again, dials `addrs` from `a`, and waits until both sync services see the other. */
+export async function connectPeers(
+  started: readonly Libp2pSuitePeer[],
+  a: number,
+  b: number,
+  addrs: Parameters<GatewayNode['dial']>[0],
+): Promise<void> {
+  started[a].cut.delete(started[b].peer.id);
+  started[b].cut.delete(started[a].peer.id);
+  await started[a].node.dial(addrs, { signal: AbortSignal.timeout(5000) });
+  // dial() resolves on the dialling side first.
+  await eventually(
+    () =>
+      started[a].peer.sync.connectedPeers().includes(started[b].peer.id) &&
+      started[b].peer.sync.connectedPeers().includes(started[a].peer.id),
+    5000,
+    'both ends of the connection',
+  );
+}
+
+/** Hangs up between `a` and `b` and keeps them from redialling each other. */
+export async function disconnectPeers(
+  started: readonly Libp2pSuitePeer[],
+  a: number,
+  b: number,
+): Promise<void> {
+  started[a].cut.add(started[b].peer.id);
+  started[b].cut.add(started[a].peer.id);
+  await started[a].node.hangUp(started[b].node.peerId);
+}
 
 export async function inProcessSetup(options: SuiteOptions): Promise<SuiteNetwork> {
   const network = new InProcessNetwork();
@@ -50,48 +116,14 @@ export async function inProcessSetup(options: SuiteOptions): Promise<SuiteNetwor
 }
 
 export async function tcpSetup(options: SuiteOptions): Promise<SuiteNetwork> {
-  const nodes: GatewayNode<{ sync: SyncService }>[] = [];
-  const peers: SuitePeer[] = [];
-  // Peers a node must not reach while the test holds their link down: libp2p would
-  // otherwise redial kept-alive peers at once, and a "dropped" link would heal by itself.
-  const cut: Set<string>[] = [];
-  for (let i = 0; i < options.peers; i++) {
-    const identity = await generateIdentity();
-    const store = new MemoryOpStore(identity);
-    const scores = new PeerScores();
-    cut.push(new Set());
-    const node = await createGatewayNode({
-      privateKey: identity.privateKey,
-      listen: ['/ip4/127.0.0.1/tcp/0'],
-      mdns: false,
-      dht: false,
-      relay: 'off',
-      gate: { isBanned: (peer: string) => scores.isBanned(peer) || cut[i].has(peer) },
-      services: { sync: sync({ store, scores, batchOps: options.batchOps, ...SERVICE_DEFAULTS }) },
-    });
-    nodes.push(node);
-    peers.push({ id: identity.peerId, store, sync: node.services.sync });
-  }
+  const started: Libp2pSuitePeer[] = [];
+  for (let i = 0; i < options.peers; i++)
+    started.push(await startLibp2pPeer(options, { listen: ['/ip4/127.0.0.1/tcp/0'], relay: 'off' }));
+  const nodes = started.map((s) => s.node);
   return {
-    peers,
-    connect: async (a, b) => {
-      cut[a].delete(peers[b].id);
-      cut[b].delete(peers[a].id);
-      await nodes[a].dial(nodes[b].getMultiaddrs(), { signal: AbortSignal.timeout(5000) });
-      // dial() resolves on the dialling side first; wait until both sync services see the peer.
-      await eventually(
-        () =>
-          peers[a].sync.connectedPeers().includes(peers[b].id) &&
-          peers[b].sync.connectedPeers().includes(peers[a].id),
-        5000,
-        'both ends of the connection',
-      );
-    },
-    disconnect: async (a, b) => {
-      cut[a].add(peers[b].id);
-      cut[b].add(peers[a].id);
-      await nodes[a].hangUp(nodes[b].peerId);
-    },
+    peers: started.map((s) => s.peer),
+    connect: (a, b) => connectPeers(started, a, b, nodes[b].getMultiaddrs()),
+    disconnect: (a, b) => disconnectPeers(started, a, b),
     rawStream: (from, to) =>
       nodes[from].dialProtocol(nodes[to].getMultiaddrs(), SYNC_PROTOCOL, {
         signal: AbortSignal.timeout(5000),
@@ -116,56 +148,33 @@ export async function relayedSetup(options: SuiteOptions): Promise<SuiteNetwork>
     dht: false,
     relay: 'server',
   });
-  const nodes: GatewayNode<{ sync: SyncService }>[] = [];
-  const peers: SuitePeer[] = [];
-  const cut: Set<string>[] = []; // as in tcpSetup
+  const started: Libp2pSuitePeer[] = [];
   try {
     for (let i = 0; i < options.peers; i++) {
-      const identity = await generateIdentity();
-      const store = new MemoryOpStore(identity);
-      const scores = new PeerScores();
-      cut.push(new Set());
-      const node = await createGatewayNode({
-        privateKey: identity.privateKey,
-        listen: [],
-        mdns: false,
-        dht: false,
-        relay: 'client',
-        gate: { isBanned: (peer: string) => scores.isBanned(peer) || cut[i].has(peer) },
-        services: { sync: sync({ store, scores, batchOps: options.batchOps, ...SERVICE_DEFAULTS }) },
-      });
-      nodes.push(node);
-      peers.push({ id: identity.peerId, store, sync: node.services.sync });
-      await node.dial(relay.getMultiaddrs(), { signal: AbortSignal.timeout(5000) });
+      const peer = await startLibp2pPeer(options, { listen: [], relay: 'client' });
+      started.push(peer);
+      await peer.node.dial(relay.getMultiaddrs(), { signal: AbortSignal.timeout(5000) });
     }
-    await eventually(() => nodes.every((n) => circuitAddresses(n).length > 0), 10_000, 'relay reservations');
+    await eventually(
+      () => started.every((s) => circuitAddresses(s.node).length > 0),
+      10_000,
+      'relay reservations',
+    );
   } catch (err) {
-    await Promise.all([...nodes, relay].map((n) => n.stop()));
+    await Promise.all([...started.map((s) => s.node), relay].map((n) => n.stop()));
     throw err;
   }
+  const nodes = started.map((s) => s.node);
   const relayed = (a: number, b: number) =>
     nodes[a].getConnections(nodes[b].peerId).every((c) => isRelayedAddress(c.remoteAddr));
   return {
-    peers,
+    peers: started.map((s) => s.peer),
     connect: async (a, b) => {
-      cut[a].delete(peers[b].id);
-      cut[b].delete(peers[a].id);
-      await nodes[a].dial(circuitAddresses(nodes[b]), { signal: AbortSignal.timeout(5000) });
-      await eventually(
-        () =>
-          peers[a].sync.connectedPeers().includes(peers[b].id) &&
-          peers[b].sync.connectedPeers().includes(peers[a].id),
-        5000,
-        'both ends of the relayed connection',
-      );
+      await connectPeers(started, a, b, circuitAddresses(nodes[b]));
       if (!relayed(a, b) || !relayed(b, a))
         throw new Error('the gateways found a path that avoids the relay');
     },
-    disconnect: async (a, b) => {
-      cut[a].add(peers[b].id);
-      cut[b].add(peers[a].id);
-      await nodes[a].hangUp(nodes[b].peerId);
-    },
+    disconnect: (a, b) => disconnectPeers(started, a, b),
     rawStream: (from, to) =>
       nodes[from].dialProtocol(circuitAddresses(nodes[to]), SYNC_PROTOCOL, {
         signal: AbortSignal.timeout(5000),
