@@ -349,6 +349,24 @@ describe('hostile input from other gateways', () => {
         },
         `no-role (${requesterId} holds none of the designer roles: admin, designer)`,
       ],
+      [
+        // By an admin, but not a workflow: replay and the judge would trip over it for good.
+        {
+          kind: 'workflow.published',
+          entity: workflowId,
+          actor: ownerId,
+          payload: {
+            orgId,
+            workflowId,
+            versionId: 'broken-version',
+            key: PURCHASE_REQUEST.key,
+            version: 2,
+            definition: {},
+            startRoles: ['requester'],
+          },
+        },
+        'invalid workflow definition (name: name must be a non-empty string)',
+      ],
     ];
     const before = await snapshot();
     for (const gw of receivers) {

@@ -43,7 +43,10 @@ export class TestNetwork {
 
   private build(hostCount: number): void {
     this.planned = hostCount;
-    const block = process.pid % 200;
+    // A /24 of each range no other test network on this machine uses (two may run at once).
+    let block = process.pid % 200;
+    while (ip('-o', '-4', 'addr', 'show', 'to', `10.232.${block}.0/24`).toString().trim())
+      block = (block + 1) % 200;
     ip('netns', 'add', this.switchNs);
     ip('-n', this.switchNs, 'link', 'add', 'br0', 'type', 'bridge');
     ip('-n', this.switchNs, 'link', 'set', 'br0', 'up');
@@ -113,10 +116,10 @@ export class TestNetwork {
     }
   }
 
-  /** Starts `command` inside host `i`'s namespace. */
+  /** Starts `command` inside host `i`'s namespace, its stdin a pipe from this process (it closes when we exit). */
   spawn(i: number, command: string, args: readonly string[]): ChildProcess {
     return spawn('ip', ['netns', 'exec', this.hosts[i].namespace, command, ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
   }
 
@@ -130,6 +133,15 @@ export class TestNetwork {
       ]).flat(),
       ['netns', 'del', this.switchNs],
     ];
+    // Processes left in a namespace (a forwarder of a run that crashed) would keep it alive.
+    for (let i = 0; i < this.planned; i++) {
+      try {
+        const pids = ip('netns', 'pids', `${this.tag}-h${i}`).toString().split(/\s+/).filter(Boolean);
+        for (const pid of pids) process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // No such namespace, or the process is gone.
+      }
+    }
     // Deleting a namespace deletes the links in it, and with a veth its peer.
     for (const args of leftovers)
       try {

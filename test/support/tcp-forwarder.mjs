@@ -2,8 +2,8 @@
  * Forwards TCP connections, one listener per route: `node tcp-forwarder.mjs
  * '[{"listen":["10.0.0.1",7000],"to":["10.0.0.2",7100]}, ...]'`. Started
  * inside a network namespace, it carries connections between the links of
- * that namespace. Prints "ready" once every listener is up. A connection
- * whose other side fails is closed, as a router's would time out.
+ * that namespace. Prints "ready" once every listener is up; exits when its
+ * stdin closes. A connection whose other side fails is closed.
  */
 import net from 'node:net';
 
@@ -30,6 +30,10 @@ const listening = routes.map(
       server.listen(port, host, resolve);
     }),
 );
+
+// Stops with the process that started it, even one killed without a chance to clean up.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
 
 Promise.all(listening).then(
   () => process.stdout.write('ready\n'),

@@ -29,11 +29,17 @@ const egressPort = (to: number) => 7100 + to;
 
 async function startForwarder(net: TestNetwork, host: number, routes: unknown[]): Promise<ChildProcess> {
   const child = net.spawn(host, process.execPath, [FORWARDER, JSON.stringify(routes)]);
+  const failed = (why: string) => [Buffer.from(why)];
   const [line] = (await Promise.race([
     once(child.stdout!, 'data'),
-    once(child, 'exit').then(() => [Buffer.from('exited')]),
+    once(child, 'exit').then(() => failed('exited')),
+    once(child, 'error').then(([err]) => failed(String(err))),
+    new Promise((r) => setTimeout(r, 10_000)).then(() => failed('timed out')),
   ])) as Buffer[];
-  if (line.toString().trim() !== 'ready') throw new Error(`forwarder in host ${host} did not start`);
+  if (line.toString().trim() !== 'ready') {
+    child.kill();
+    throw new Error(`forwarder in host ${host} did not start: ${line}`);
+  }
   return child;
 }
 

@@ -9,7 +9,8 @@ import { OpLogService } from '../oplog/oplog.service.js';
 import { DATA_SOURCE, WALL_CLOCK } from '../oplog/tokens.js';
 import { type Access, AccessService } from '../orgs/access.service.js';
 import { ROLES, roleAtLeast } from '../orgs/roles.js';
-import { CUSTOM_ROLE, WorkflowRolesService } from '../workflows/workflow-roles.service.js';
+import { CUSTOM_ROLE } from '../workflows/custom-roles.js';
+import { WorkflowRolesService } from '../workflows/workflow-roles.service.js';
 import type { DecisionCreatedPayload } from './decisions.projection.js';
 import {
   type Ballot,

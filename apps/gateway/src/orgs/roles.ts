@@ -5,7 +5,7 @@ export type Role = (typeof ROLES)[number];
 const RANK: Record<string, number> = Object.fromEntries(ROLES.map((r, i) => [r, i + 1]));
 
 export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && value in RANK;
+  return typeof value === 'string' && Object.hasOwn(RANK, value);
 }
 
 export function roleAtLeast(role: Role | null | undefined, needed: Role): boolean {

@@ -14,8 +14,9 @@ import { OpLogService } from '../oplog/oplog.service.js';
 import { DATA_SOURCE } from '../oplog/tokens.js';
 import { type Access, AccessService, type OrgRow } from '../orgs/access.service.js';
 import { roleAtLeast } from '../orgs/roles.js';
+import { DESIGNER_ROLE } from './custom-roles.js';
 import { definitionOf, type VersionRow } from './definition-store.js';
-import { DESIGNER_ROLE, WorkflowRolesService } from './workflow-roles.service.js';
+import { WorkflowRolesService } from './workflow-roles.service.js';
 
 const KEY = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const DEFAULT_START_ROLES = ['member'];

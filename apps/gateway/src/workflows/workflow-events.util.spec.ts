@@ -1,10 +1,10 @@
 import { EDIT_CONFLICT_WORKFLOW, replay, type WorkflowDefinition } from '@gatehouse/workflow';
 import { describe, expect, it } from 'vitest';
+import { expandOrgRole } from './custom-roles.js';
 import { JSONScalar, MAX_JSON_BYTES } from './dtos/json.scalar.js';
 import { type EventRow, toEngineEvent } from './workflow-events.util.js';
 import { inboxColumns, waitsOn } from './workflow-inbox.util.js';
 import { firstStart, waitingRoles } from './workflow-items.store.js';
-import { expandOrgRole } from './workflow-roles.service.js';
 
 const row = (kind: string, payload: object, extra: Partial<EventRow> = {}): EventRow => ({
   id: 'op1',

@@ -5,22 +5,8 @@ import { badInput, notFound } from '../common/gatehouse-error.js';
 import { OpLogService } from '../oplog/oplog.service.js';
 import { DATA_SOURCE } from '../oplog/tokens.js';
 import { AccessService, type OrgRow } from '../orgs/access.service.js';
-import { ROLES, type Role } from '../orgs/roles.js';
-
-/** Holders of this custom role may define workflows, like admins. */
-export const DESIGNER_ROLE = 'designer';
-export const CUSTOM_ROLE = /^[a-z][a-z0-9-]{0,39}$/;
-
-/**
- * The organisation role and every weaker one it includes (owner -> owner,
- * admin, editor, member, viewer). The engine has no hierarchy, so the gateway
- * expands it: a transition open to "member" is open to admins too, as
- * everywhere else in Gatehouse.
- */
-export function expandOrgRole(role: Role | null): string[] {
-  if (!role) return [];
-  return ROLES.slice(0, ROLES.indexOf(role) + 1).reverse();
-}
+import { ROLES } from '../orgs/roles.js';
+import { CUSTOM_ROLE, expandOrgRole } from './custom-roles.js';
 
 export interface RoleGrantRow {
   org_id: string;

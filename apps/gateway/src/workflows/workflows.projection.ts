@@ -1,5 +1,5 @@
 import { lwwStamp, type Op } from '@gatehouse/mesh';
-import { canonicalJson } from '@gatehouse/workflow';
+import { canonicalJson, validateDefinition } from '@gatehouse/workflow';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OpRejectedError, type Projection } from '../oplog/projection.js';
@@ -140,6 +140,15 @@ export class WorkflowsProjection implements Projection, OnModuleInit {
       definition: { name?: unknown };
       startRoles: string[];
     };
+    // The writing service validated it; a peer's op is checked again, as replay and OpJudge read it.
+    const checked = validateDefinition({ ...p.definition, key: p.key, version: p.version });
+    if (!checked.ok) {
+      const [first] = checked.errors;
+      throw new OpRejectedError(
+        op.id,
+        `invalid workflow definition (${first.path || 'definition'}: ${first.message})`,
+      );
+    }
     // Two ops claiming one version id (a faulty author): the first in log order wins everywhere.
     await tx.query(
       `INSERT INTO workflow_version (id, org_id, workflow_id, key, version, name, definition, start_roles, published_by,

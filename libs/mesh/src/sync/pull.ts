@@ -10,7 +10,7 @@ import type { VersionVector } from '../oplog/version-vector.js';
 import { SYNC_LIMITS, SYNC_TIMEOUTS } from './constants.js';
 import { FramedStream } from './framing.js';
 import { parseServerFrame, type SyncErrorCode, SyncProtocolError } from './messages.js';
-import { isSenderFault, type OpStore } from './op-store.js';
+import { FORKED_BY_AUTHOR, isSenderFault, type OpStore } from './op-store.js';
 import type { Offence } from './peer-scores.js';
 import { type SyncState, vectorDistance } from './sync-state.js';
 
@@ -158,7 +158,10 @@ export async function pullOver(
       duplicates += outcome.duplicates;
       refused += outcome.rejected.length;
       state.opsReceived += outcome.applied;
-      const forged = outcome.rejected.find((r) => isSenderFault(r.reason));
+      // An author's fork is no fault of a peer that relays it, but is of the author serving it.
+      const forged = outcome.rejected.find(
+        (r) => isSenderFault(r.reason) || (r.reason === FORKED_BY_AUTHOR && r.author === peer),
+      );
       if (forged) fault('forged', `op ${forged.id} refused: ${forged.reason}`);
       for (const r of outcome.rejected) blocked.add(r.author);
     }

@@ -74,7 +74,11 @@ export class GatehouseSync implements SyncService, Startable {
       baseMs: this.init.retryBaseMs,
       maxMs: this.init.resyncIntervalMs > 0 ? this.init.resyncIntervalMs : 60_000,
       retry: (peer, org) => {
-        if (this.peers.has(peer)) void this.requestPull(peer, org);
+        if (!this.peers.has(peer)) return;
+        void this.store
+          .mayReplicate(org, peer)
+          .then((may) => (may ? this.requestPull(peer, org) : undefined))
+          .catch(() => {});
       },
     });
   }
@@ -243,7 +247,9 @@ export class GatehouseSync implements SyncService, Startable {
         } while (entry.again);
       } finally {
         this.jobs.delete(key);
-        if (this.started) this.retries.settle(peer, org, failed && !this.scores.isBanned(peer));
+        // A peer that went away meanwhile is pulled from again when it reconnects.
+        if (!this.peers.has(peer)) this.retries.forgetPeer(peer);
+        else if (this.started) this.retries.settle(peer, org, failed && !this.scores.isBanned(peer));
       }
     })();
     this.jobs.set(key, entry);

@@ -161,7 +161,7 @@ export function runReplicationSuite(name: string, setup: SuiteSetup): void {
       expect(resumed.reduce((x, y) => x + y, 0)).toBe(2000 - got);
       expect([...b.store.applications.values()].every((n) => n === 1)).toBe(true);
       expect(sameEverywhere(net.peers, ORG, 2000)).toBe(true);
-    });
+    }, 60_000); // over a real network, the far end of a cut connection ends only by timeouts
 
     it('tries a failed pull again soon, without a new announcement or a resync', async () => {
       net = await setup({ peers: 2 });
@@ -269,7 +269,7 @@ export function runReplicationSuite(name: string, setup: SuiteSetup): void {
       await eventually(() => b.store.opCount(ORG) === 3, 10_000, 'first branch');
       // a signs another chain for the same places and tells it to c, which holds it in good faith.
       const twin = new MemoryOpStore(a.store.identity);
-      c.store.forceStore(twin.write(ORG, 4));
+      c.store.forceStore(twin.write(ORG, 4, (i) => ({ other: i })));
       const own = c.store.write(ORG, 2);
       const penalties: string[] = [];
       b.sync.observe((e) => {
@@ -291,6 +291,20 @@ export function runReplicationSuite(name: string, setup: SuiteSetup): void {
           .filter((o) => o.author === a.id)
           .map((o) => o.id),
       ).toEqual(told.map((o) => o.id));
+    });
+
+    it('penalises an author that serves a branch of its own chain other than the one held', async () => {
+      net = await setup({ peers: 2 });
+      const [a, b] = net.peers;
+      hostAll(net);
+      // b holds one branch of a's chain (from elsewhere); a serves another.
+      b.store.forceStore(new MemoryOpStore(a.store.identity).write(ORG, 3, (i) => ({ other: i })));
+      a.store.write(ORG, 4);
+      await net.connect(0, 1);
+      await b.sync.whenIdle();
+      await b.sync.requestPull(a.id, ORG);
+      expect(b.sync.scores.score(a.id).offences.forged).toBeGreaterThanOrEqual(1);
+      expect(b.store.opCount(ORG)).toBe(3);
     });
 
     it('refuses a replayed op whose payload was changed after the original arrived', async () => {

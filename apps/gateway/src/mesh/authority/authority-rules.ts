@@ -1,13 +1,15 @@
 /**
  * The role an op's actor needs, by kind, for ops received from other
  * gateways. Each is the least role any local write path of that kind asks
- * for; the local services check finer rules (workflow transitions by the
- * item's state and role...) before they write. Kinds not listed need the
- * actor to be a member (viewer or above) of the organisation the op is
- * about. Kinds with special rules (organisation creation, roles, accounts,
- * invites, gateway admission, closing a decision and deleting a comment,
- * which their own author may do, and ballots, which take a voter role) are
- * judged in op-judge.ts.
+ * for. Kinds not listed need the actor to be a member (viewer or above) of
+ * the organisation the op is about. Kinds with rules of their own are judged
+ * in op-judge.ts: organisation creation, roles, accounts, invites, gateway
+ * admission; closing a decision and deleting a comment (which their maker
+ * may do); ballots (a voter role of the decision); publishing workflows and
+ * migrating items (admin or designer), starting an item (a start role of its
+ * version) and transitions (a role of the transition). What rests on the
+ * item's state (which transitions leave it now, their conditions and forms)
+ * is checked by the writing gateway, and replay decides what the events mean.
  */
 import type { Role } from '../../orgs/roles.js';
 
@@ -22,8 +24,6 @@ export const KIND_ROLES: Readonly<Record<string, Role>> = {
   'blog.status': 'editor',
   'blog.comment': 'member',
   'decision.created': 'member',
-  'decision.voted': 'viewer',
-  // workflow.published is not listed: a custom "designer" role may publish, so viewer is the floor.
   'workflow.roleGranted': 'admin',
 };
 

@@ -23,10 +23,9 @@ import type { EntityManager } from 'typeorm';
 import { type OpRow, opFromRow } from '../../oplog/op-row.js';
 import type { OpAuthority, Verdict } from '../../oplog/oplog.service.js';
 import { isRole, ROLES, type Role, roleAtLeast, strongest } from '../../orgs/roles.js';
-import { DESIGNER_ROLE } from '../../workflows/workflow-roles.service.js';
+import { DESIGNER_ROLE } from '../../workflows/custom-roles.js';
 import { DEFAULT_KIND_ROLE, KIND_ROLES, targetOrg } from './authority-rules.js';
-
-type Position = Pick<Op, 'hlc' | 'author' | 'seq'>;
+import { before, OpHistory, type Position } from './op-history.js';
 
 /** Why an actor may not do what an op does, and the role that would have allowed it. */
 interface Denial {
@@ -42,7 +41,23 @@ interface Creation {
   readonly at: Position;
 }
 
-const before = (a: Position, b: Position) => compareOps(a, b) < 0;
+/** A list of strings in a payload, or none: a void op was checked against its schema only. */
+function stringList(payload: unknown, key: string): string[] {
+  const value = (payload as Record<string, unknown> | null)?.[key];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** The roles of a transition in a published version (none if the version does not define it). */
+function transitionRoles(version: Op, transitionId: string): string[] {
+  const definition = (version.payload as Record<string, unknown>).definition as Record<
+    string,
+    unknown
+  > | null;
+  const transitions = Array.isArray(definition?.transitions) ? definition.transitions : [];
+  const t = transitions.find((x) => (x as Record<string, unknown> | null)?.id === transitionId);
+  return t ? stringList(t, 'roles') : [];
+}
+
 /** Who may publish workflows and migrate items (WorkflowDefinitionsService.requireDesigner). */
 const DESIGNERS = ['admin', DESIGNER_ROLE];
 const orgOf = (op: Op) => (op.payload as Record<string, unknown>).orgId;
@@ -58,11 +73,11 @@ function roleGiven(op: Op): Role | null {
 
 export class OpJudge implements OpAuthority {
   private readonly creations = new Map<string, Creation | null>();
-  /** `${org}\0${kind}\0${entity}` -> ops of that kind about that entity, in log order. */
-  private readonly histories = new Map<string, Op[]>();
-  private readonly parents = new Map<string, string | null>();
+  private readonly log: OpHistory;
 
-  constructor(private readonly tx: EntityManager) {}
+  constructor(private readonly tx: EntityManager) {
+    this.log = new OpHistory(tx);
+  }
 
   async judge(op: Op): Promise<Verdict> {
     const p = op.payload as Record<string, unknown>;
@@ -88,31 +103,17 @@ export class OpJudge implements OpAuthority {
   }
 
   applied(op: Op): void {
-    const key = `${op.org}\0${op.kind}\0${op.entity}`;
-    const history = this.histories.get(key);
-    if (history && !history.some((o) => o.id === op.id)) {
-      history.push(op);
-      history.sort(compareOps);
-    }
-    if (op.kind === 'org.created') {
-      this.creations.delete(op.org);
-      this.parents.clear();
-    }
+    this.log.noteApplied(op);
+    if (op.kind === 'org.created') this.creations.delete(op.org);
   }
 
   voided(op: Op): void {
-    const key = `${op.org}\0${op.kind}\0${op.entity}`;
-    const history = this.histories.get(key);
-    const at = history?.findIndex((o) => o.id === op.id) ?? -1;
-    if (history && at >= 0) history.splice(at, 1);
-    if (op.kind === 'org.created') {
-      this.creations.delete(op.org);
-      this.parents.clear();
-    }
+    this.log.noteVoided(op);
+    if (op.kind === 'org.created') this.creations.delete(op.org);
   }
 
   private async everAdmitted(org: string, gateway: string, creation: Creation): Promise<boolean> {
-    return gateway === creation.gateway || (await this.history(org, 'gateway.admitted', gateway)).length > 0;
+    return gateway === creation.gateway || (await this.log.of(org, 'gateway.admitted', gateway)).length > 0;
   }
 
   private async judgeCreation(op: Op): Promise<string | null> {
@@ -144,13 +145,13 @@ export class OpJudge implements OpAuthority {
         return p.id === actor ? null : need('admin');
       case 'invite.redeemed': {
         if (p.accountId !== actor) return { reason: `${NO_ROLE} (an invite is redeemed by its own account)` };
-        const invite = await this.latest(op.org, 'invite.created', String(p.inviteId), op);
+        const invite = await this.log.latest(op.org, 'invite.created', String(p.inviteId), op);
         return invite ? null : { reason: `${NO_ROLE} (invite ${String(p.inviteId)} is not held)` };
       }
       case 'member.role':
         return this.judgeRoleChange(op, p, creation);
       case 'gateway.admitted': {
-        const invite = await this.latest(op.org, 'gateway.invited', String(p.inviteId), op);
+        const invite = await this.log.latest(op.org, 'gateway.invited', String(p.inviteId), op);
         if (!invite) return { reason: `${NO_ROLE} (gateway invite ${String(p.inviteId)} is not held)` };
         return need('admin', op.org);
       }
@@ -185,85 +186,94 @@ export class OpJudge implements OpAuthority {
     need: (role: Role) => Promise<Denial | null>,
     role: Role,
   ): Promise<Denial | null> {
-    const made = await this.firstOf(op, kind, op.entity);
+    const made = await this.log.firstOf(op, kind, op.entity);
     if (made && orgOf(made) !== orgOf(op))
       return { reason: `${NO_ROLE} (${kind} ${op.entity} is in another organisation)` };
     return made?.actor === op.actor ? null : need(role);
   }
 
-  /**
-   * The first op of `kind` about `entity` placed before `op`, effective or void: a void one still
-   * says what was made and by whom (refusing ops that rest on it would cut their chains for good).
-   */
-  private async firstOf(op: Op, kind: string, entity: string): Promise<Op | undefined> {
-    const effective = (await this.history(op.org, kind, entity)).find((o) => before(o, op));
-    const [voidRow]: OpRow[] = await this.tx.query(
-      'SELECT * FROM op_void WHERE org = ? AND kind = ? AND entity = ? ORDER BY hlc, author, seq LIMIT 1',
-      [op.org, kind, entity],
-    );
-    const voided = voidRow ? opFromRow(voidRow) : undefined;
-    return [effective, voided].filter((o): o is Op => !!o && before(o, op)).sort(compareOps)[0];
-  }
-
   /** A ballot takes one of the decision's voter roles (DecisionsService.mayVote). */
   private async judgeVote(op: Op, creation: Creation): Promise<Denial | null> {
     const decisionId = String((op.payload as Record<string, unknown>).decisionId);
-    const decision = await this.firstOf(op, 'decision.created', decisionId);
+    const decision = await this.log.firstOf(op, 'decision.created', decisionId);
     if (!decision) return { reason: `${NO_ROLE} (decision ${decisionId} is not held)` };
     if (orgOf(decision) !== orgOf(op))
       return { reason: `${NO_ROLE} (decision ${decisionId} is in another organisation)` };
-    const voterRoles = (decision.payload as { voterRoles: string[] }).voterRoles;
-    return this.oneOf(op, voterRoles, creation, 'the voter roles');
-  }
-
-  /** Starting an item takes one of its workflow version's start roles (WorkflowItemsService.start). */
-  private async judgeStart(op: Op, creation: Creation): Promise<Denial | null> {
-    const p = op.payload as Record<string, unknown>;
-    const version = (await this.versions(op, String(p.workflowId))).find(
-      (v) => (v.payload as Record<string, unknown>).versionId === p.versionId,
-    );
-    if (!version) return { reason: `${NO_ROLE} (workflow version ${String(p.versionId)} is not held)` };
-    const startRoles = (version.payload as { startRoles: string[] }).startRoles;
-    return this.oneOf(op, startRoles, creation, 'the start roles');
+    return this.oneOf(op, stringList(decision.payload, 'voterRoles'), creation, 'the voter roles');
   }
 
   /**
-   * A transition takes one of its roles. Which version of the workflow the item is on when the
-   * transition applies depends on the migrations before it in the order (replay decides): any
-   * version held that defines the transition may grant it.
+   * Starting an item takes one of the start roles of the version it names
+   * (WorkflowItemsService.start). On a version that is void, the start is
+   * kept void: it rests on something the log holds but never applied.
    */
-  private async judgeTransition(op: Op, creation: Creation): Promise<Denial | null> {
-    const transitionId = (op.payload as Record<string, unknown>).transitionId;
-    const start = await this.firstOf(op, 'workflow.itemStarted', op.entity);
-    if (!start) return { reason: `${NO_ROLE} (workflow item ${op.entity} is not held)` };
-    const workflowId = String((start.payload as Record<string, unknown>).workflowId);
-    const roles = new Set<string>();
-    for (const version of await this.versions(op, workflowId)) {
-      const { definition } = version.payload as {
-        definition: { transitions: { id: string; roles: string[] }[] };
-      };
-      for (const t of definition.transitions)
-        if (t.id === transitionId) for (const r of t.roles) roles.add(r);
-    }
-    return this.oneOf(op, [...roles].sort(), creation, `the roles of transition ${String(transitionId)}`);
+  private async judgeStart(op: Op, creation: Creation): Promise<Denial | null> {
+    const p = op.payload as Record<string, unknown>;
+    const versionId = String(p.versionId);
+    const held = await this.version(op, String(p.workflowId), versionId);
+    if (!held) return { reason: `${NO_ROLE} (workflow version ${versionId} is not held)` };
+    if (!held.effective)
+      return { reason: `${NO_ROLE} (workflow version ${versionId} is void)`, everHeld: true };
+    return this.oneOf(op, stringList(held.op.payload, 'startRoles'), creation, 'the start roles');
   }
 
-  /** The versions of a workflow published before `op`. */
-  private async versions(op: Op, workflowId: string): Promise<Op[]> {
-    return (await this.history(op.org, 'workflow.published', workflowId)).filter((v) => before(v, op));
+  /**
+   * A transition takes one of its roles in a version the item may be on at
+   * the transition's place: the one it started on, or one a migration before
+   * it moved it to (replay decides which, from the order).
+   */
+  private async judgeTransition(op: Op, creation: Creation): Promise<Denial | null> {
+    const transitionId = String((op.payload as Record<string, unknown>).transitionId);
+    const start = await this.log.firstOf(op, 'workflow.itemStarted', op.entity);
+    if (!start) return { reason: `${NO_ROLE} (workflow item ${op.entity} is not held)` };
+    const started = start.payload as Record<string, unknown>;
+    const migrations = (await this.log.of(op.org, 'workflow.itemMigrated', op.entity)).filter((m) =>
+      before(m, op),
+    );
+    const versionIds = [
+      started.versionId,
+      ...migrations.map((m) => (m.payload as Record<string, unknown>).toVersionId),
+    ];
+    const roles = new Set<string>();
+    const everRoles = new Set<string>();
+    for (const versionId of new Set(versionIds.map(String))) {
+      const held = await this.version(op, String(started.workflowId), versionId);
+      for (const role of held ? transitionRoles(held.op, transitionId) : []) {
+        everRoles.add(role);
+        if (held?.effective) roles.add(role);
+      }
+    }
+    return this.oneOf(op, [...roles].sort(), creation, `the roles of transition ${transitionId}`, [
+      ...everRoles,
+    ]);
+  }
+
+  /** A version of a workflow published before `op`, and whether it took effect. */
+  private async version(
+    op: Op,
+    workflowId: string,
+    versionId: string,
+  ): Promise<{ op: Op; effective: boolean } | null> {
+    const isIt = (v: Op) => before(v, op) && (v.payload as Record<string, unknown>).versionId === versionId;
+    const effective = (await this.log.of(op.org, 'workflow.published', workflowId)).find(isIt);
+    if (effective) return { op: effective, effective: true };
+    const voided = (await this.log.ever(op.org, 'workflow.published', workflowId)).find(isIt);
+    return voided ? { op: voided, effective: false } : null;
   }
 
   /**
    * Whether `op`'s actor holds one of `roles`, as of the op's place: an organisation role at
    * least as strong, or a custom role granted (`workflow.roleGranted`) to a member, in the op's
-   * organisation or above it, as WorkflowRolesService.actorRoles counts them. An actor who held
-   * one at some point (demoted on a gateway that had not heard yet) is kept void.
+   * organisation or above it, as WorkflowRolesService.actorRoles counts them. An actor the log
+   * shows holding one of `everRoles` at some point (demoted on a gateway that had not heard
+   * yet, or granted by an op that is void) is kept void.
    */
   private async oneOf(
     op: Op,
     roles: readonly string[],
     creation: Creation,
     what: string,
+    everRoles: readonly string[] = roles,
   ): Promise<Denial | null> {
     const actor = op.actor!;
     const where = targetOrg(op);
@@ -271,11 +281,20 @@ export class OpJudge implements OpAuthority {
     if (roles.some((r) => isRole(r) && roleAtLeast(orgRole, r))) return null;
     const custom = roles.filter((r) => !isRole(r));
     if (orgRole && (await this.holdsCustomRole(op, where, actor, custom, op))) return null;
-    const weakestOrgRole = ROLES.find((r) => roles.includes(r));
+    const weakestOrgRole = ROLES.find((r) => everRoles.includes(r));
     const everHeld =
       (!!weakestOrgRole && (await this.everHeld(op, weakestOrgRole, where, creation))) ||
-      (await this.holdsCustomRole(op, where, actor, custom, null));
-    return { reason: `${NO_ROLE} (${actor} holds none of ${what}: ${roles.join(', ') || 'none'})`, everHeld };
+      (await this.holdsCustomRole(
+        op,
+        where,
+        actor,
+        everRoles.filter((r) => !isRole(r)),
+        null,
+      ));
+    return {
+      reason: `${NO_ROLE} (${actor} holds none of ${what}: ${roles.join(', ') || 'none'})`,
+      everHeld,
+    };
   }
 
   /** Whether `account` was granted one of the custom `roles` in `orgId` or above it: as of `at`, or ever (null). */
@@ -286,12 +305,12 @@ export class OpJudge implements OpAuthority {
     roles: readonly string[],
     at: Position | null,
   ): Promise<boolean> {
-    for (const org of await this.chain(orgId, op.org)) {
+    for (const org of await this.log.chain(orgId, op.org)) {
       for (const role of roles) {
         const entity = `${org}/${account}/${role}`;
         const grants = at
-          ? [await this.latest(op.org, 'workflow.roleGranted', entity, at)]
-          : await this.history(op.org, 'workflow.roleGranted', entity);
+          ? [await this.log.latest(op.org, 'workflow.roleGranted', entity, at)]
+          : await this.log.ever(op.org, 'workflow.roleGranted', entity);
         if (grants.some((g) => (g?.payload as Record<string, unknown> | undefined)?.granted === true))
           return true;
       }
@@ -333,9 +352,9 @@ export class OpJudge implements OpAuthority {
   private async everHeld(op: Op, role: Role, where: string, creation: Creation): Promise<boolean> {
     const actor = op.actor!;
     if (actor === creation.actor) return true;
-    const chain = await this.chain(where, op.org);
+    const chain = await this.log.chain(where, op.org);
     for (const org of chain) {
-      const given = await this.history(op.org, 'member.role', `${org}/${actor}`);
+      const given = await this.log.ever(op.org, 'member.role', `${org}/${actor}`);
       if (given.some((g) => roleAtLeast(roleGiven(g), role))) return true;
     }
     const invites = await this.redeemedInvites(op.org, actor);
@@ -354,15 +373,18 @@ export class OpJudge implements OpAuthority {
     actor: string,
     at?: Position,
   ): Promise<Record<string, unknown>[]> {
+    // Without `at`: ever, so void redemptions and invites count too.
     const rows: OpRow[] = await this.tx.query(
-      `SELECT * FROM op WHERE org = ? AND kind = 'invite.redeemed' ORDER BY hlc, author, seq`,
+      `SELECT * FROM ${at ? 'op' : 'op_chain'} WHERE org = ? AND kind = 'invite.redeemed' ORDER BY hlc, author, seq`,
       [root],
     );
     const out: Record<string, unknown>[] = [];
     for (const redeemed of rows.map(opFromRow)) {
       if (redeemed.actor !== actor || (at && !before(redeemed, at))) continue;
       const inviteId = String((redeemed.payload as Record<string, unknown>).inviteId);
-      const invite = await this.latest(root, 'invite.created', inviteId, at ?? redeemed);
+      const invite = at
+        ? await this.log.latest(root, 'invite.created', inviteId, at)
+        : (await this.log.ever(root, 'invite.created', inviteId)).findLast((i) => before(i, redeemed));
       if (invite) out.push(invite.payload as Record<string, unknown>);
     }
     return out;
@@ -378,8 +400,8 @@ export class OpJudge implements OpAuthority {
   ): Promise<Role | null> {
     const roles: (Role | null)[] = [];
     let rootRoleSet = false;
-    for (const org of await this.chain(orgId, root)) {
-      const last = await this.latest(root, 'member.role', `${org}/${account}`, at);
+    for (const org of await this.log.chain(orgId, root)) {
+      const last = await this.log.latest(root, 'member.role', `${org}/${account}`, at);
       if (org === root && last) rootRoleSet = true;
       roles.push(last ? roleGiven(last) : null);
     }
@@ -388,58 +410,9 @@ export class OpJudge implements OpAuthority {
     return strongest(roles);
   }
 
-  /** An organisation and its parents up to the root of its log. */
-  private async chain(orgId: string, root: string): Promise<string[]> {
-    const out: string[] = [];
-    let current: string | null = orgId;
-    while (current && !out.includes(current) && out.length < 16) {
-      out.push(current);
-      if (current === root) break;
-      current = await this.parent(current);
-    }
-    if (!out.includes(root)) out.push(root);
-    return out;
-  }
-
-  private async parent(orgId: string): Promise<string | null> {
-    if (!this.parents.has(orgId)) {
-      const [row]: { parent_id: string | null }[] = await this.tx.query(
-        'SELECT parent_id FROM org WHERE id = ?',
-        [orgId],
-      );
-      this.parents.set(orgId, row?.parent_id ?? null);
-    }
-    return this.parents.get(orgId) ?? null;
-  }
-
-  private async history(org: string, kind: string, entity: string): Promise<Op[]> {
-    const key = `${org}\0${kind}\0${entity}`;
-    let history = this.histories.get(key);
-    if (!history) {
-      const rows: OpRow[] = await this.tx.query(
-        'SELECT * FROM op WHERE org = ? AND kind = ? AND entity = ? ORDER BY hlc, author, seq',
-        [org, kind, entity],
-      );
-      history = rows.map(opFromRow);
-      if (this.histories.size > 5000) this.histories.clear();
-      this.histories.set(key, history);
-    }
-    return history;
-  }
-
-  /** The last op of a kind about an entity before `at`. */
-  private async latest(org: string, kind: string, entity: string, at: Position): Promise<Op | null> {
-    let found: Op | null = null;
-    for (const op of await this.history(org, kind, entity)) {
-      if (!before(op, at)) break;
-      found = op;
-    }
-    return found;
-  }
-
   private async creation(org: string): Promise<Creation | null> {
     if (!this.creations.has(org)) {
-      const [first] = await this.history(org, 'org.created', org);
+      const [first] = await this.log.of(org, 'org.created', org);
       this.creations.set(org, first ? { gateway: first.author, actor: first.actor, at: first } : null);
     }
     return this.creations.get(org) ?? null;
@@ -448,8 +421,8 @@ export class OpJudge implements OpAuthority {
   private async admitted(org: string, gateway: string, at: Position, creation: Creation): Promise<boolean> {
     let admitted = gateway === creation.gateway;
     const events = [
-      ...(await this.history(org, 'gateway.admitted', gateway)),
-      ...(await this.history(org, 'gateway.revoked', gateway)),
+      ...(await this.log.of(org, 'gateway.admitted', gateway)),
+      ...(await this.log.of(org, 'gateway.revoked', gateway)),
     ].sort(compareOps);
     for (const event of events) {
       if (!before(event, at)) break;
