@@ -244,6 +244,10 @@ describe('hostile input from other gateways', () => {
       actor: memberId,
       payload: { orgId, decisionId: createDecision.id, choices: [createDecision.options[0].id], reason: '' },
     };
+    const steward = (verb: 'grant' | 'revoke') =>
+      owner.gql(`mutation ($i: WorkflowRoleInput!) { ${verb}WorkflowRole(input: $i) }`, {
+        i: { orgId, accountId: memberId, role: 'steward' },
+      });
     const before = await snapshot();
     for (const gw of receivers) {
       const result = await gw.gateway.app
@@ -263,9 +267,7 @@ describe('hostile input from other gateways', () => {
       .ingest(orgId, chainOf(rogue.identity, orgId, [misfiled], await rogueTip(gw)));
     expect(refused.rejected.map((r) => r.reason)).toEqual(['entity must be <decision id>/<voter id>']);
     // A custom voter role, granted on the first gateway, lets the same ballot in everywhere.
-    await owner.gql('mutation ($i: WorkflowRoleInput!) { grantWorkflowRole(input: $i) }', {
-      i: { orgId, accountId: memberId, role: 'steward' },
-    });
+    await steward('grant');
     await converged(gws, orgId);
     const ops = chainOf(rogue.identity, orgId, [ballot], await rogueTip(gw));
     const taken = await gw.gateway.app.get(GatewayOpStore).ingest(orgId, ops);
@@ -275,9 +277,7 @@ describe('hostile input from other gateways', () => {
     for (const g of gws) expect(await holds(g, ops[0].id)).toBe(true);
     // Taken back: a later ballot (cast on a gateway that had not heard) is kept void, not refused,
     // so that the chain of the gateway that sent it goes on.
-    await owner.gql('mutation ($i: WorkflowRoleInput!) { revokeWorkflowRole(input: $i) }', {
-      i: { orgId, accountId: memberId, role: 'steward' },
-    });
+    await steward('revoke');
     await converged(gws, orgId);
     const late = chainOf(rogue.identity, orgId, [ballot], await rogueTip(gw));
     const kept = await gw.gateway.app.get(GatewayOpStore).ingest(orgId, late);

@@ -4,14 +4,7 @@
  * kept void, or refused), projections applied. OpLogService runs it under
  * the write lock and retries it as RetryOpByOp and WithholdRuns ask.
  */
-import {
-  compareOps,
-  FORKED_BY_AUTHOR,
-  type Op,
-  signedByAuthor,
-  verifyOpSignature,
-  verifyRun,
-} from '@gatehouse/mesh';
+import { compareOps, contradictionReason, type Op, verifyOpSignature, verifyRun } from '@gatehouse/mesh';
 import type { DataSource } from 'typeorm';
 import { insertRows } from '../database/bulk-sql.js';
 import type { AuthorityFactory } from './authority-reconciler.js';
@@ -107,10 +100,10 @@ export async function ingestOnce(
       const { org, author } = run[0];
       const tip = await chainTip(tx, org, author);
       // A run that contradicts the chain held is the sender's fault unless the author signed it (one check).
-      let authorSigned: boolean | undefined;
+      let reason: string | undefined;
       const contradiction = () => {
-        authorSigned ??= signedByAuthor(run);
-        return authorSigned ? FORKED_BY_AUTHOR : 'fork';
+        reason ??= contradictionReason(run);
+        return reason;
       };
       let unheld = run;
       if (tip) {

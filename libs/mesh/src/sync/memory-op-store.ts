@@ -7,13 +7,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { GatewayIdentity } from '../identity/gateway-identity.js';
 import type { OpValue } from '../oplog/canonical.js';
-import { signedByAuthor, verifyRun } from '../oplog/chain.js';
+import { verifyRun } from '../oplog/chain.js';
 import { decodeHlc, encodeHlc, HybridLogicalClock } from '../oplog/hlc.js';
 import { type Op, signOp } from '../oplog/op.js';
 import { compareOps } from '../oplog/order.js';
 import type { VersionVector } from '../oplog/version-vector.js';
 import {
-  FORKED_BY_AUTHOR,
+  contradictionReason,
   type IngestOutcome,
   type IngestRejection,
   type InviteRedemption,
@@ -225,7 +225,7 @@ export class MemoryOpStore implements OpStore {
     for (const [author, run] of byAuthor) {
       run.sort((a, b) => a.seq - b.seq);
       const chain = this.chain(org, author);
-      const contradiction = () => (signedByAuthor(run) ? FORKED_BY_AUTHOR : 'fork');
+      const contradiction = () => contradictionReason(run);
       const fresh: Op[] = [];
       for (const op of run) {
         if (op.seq <= chain.length) {

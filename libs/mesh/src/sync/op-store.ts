@@ -1,3 +1,4 @@
+import { signedByAuthor } from '../oplog/chain.js';
 import type { Op } from '../oplog/op.js';
 import type { VersionVector } from '../oplog/version-vector.js';
 
@@ -71,6 +72,11 @@ export interface OpStore {
  * one held here: the author's fault, not the sender's (see signedByAuthor).
  */
 export const FORKED_BY_AUTHOR = 'forked-by-author';
+
+/** Why a run that contradicts the chain held is refused: the author's fork if it signed the run, else the sender's. */
+export function contradictionReason(run: readonly Op[]): typeof FORKED_BY_AUTHOR | 'fork' {
+  return signedByAuthor(run) ? FORKED_BY_AUTHOR : 'fork';
+}
 
 /**
  * Reasons for refusing an op that prove the sender forwarded something no
