@@ -5,17 +5,10 @@
  * the same op body get the same bytes, so the op id (the hash of those bytes)
  * is the same everywhere.
  */
-import { isUtf8 } from 'node:buffer';
-import { decode, encode } from 'cborg';
+import { encode } from 'cborg';
+import { CanonicalEncodingError, decodeCanonical, MAX_DEPTH, type OpValue } from './canonical-decode.js';
 
-export class CanonicalEncodingError extends Error {
-  override name = 'CanonicalEncodingError';
-}
-
-/** Values that may appear in an op: JSON-like, plus byte arrays. */
-export type OpValue = null | boolean | number | string | Uint8Array | OpValue[] | { [key: string]: OpValue };
-
-const MAX_DEPTH = 32;
+export { CanonicalEncodingError, type OpValue };
 
 function assertEncodable(value: unknown, depth: number): void {
   if (depth > MAX_DEPTH) throw new CanonicalEncodingError('value nested too deeply');
@@ -48,8 +41,9 @@ export function canonicalEncode(value: unknown): Uint8Array {
 }
 
 /**
- * cborg's strictest decoding: it rejects non-canonical input, so a peer
- * cannot send two byte strings that decode to the same op or message.
+ * cborg's strictest decoding, for sync messages: it rejects non-shortest
+ * heads, indefinite lengths, duplicate keys and tags. (Op bodies must be
+ * exactly canonical: canonicalDecode.)
  */
 export const STRICT_DECODING = {
   strict: true,
@@ -62,9 +56,11 @@ export const STRICT_DECODING = {
   allowBigInt: false,
 } as const;
 
-export function canonicalDecode(bytes: Uint8Array): unknown {
-  return decode(bytes, STRICT_DECODING);
-}
+/**
+ * The value of an op body, which must be exactly its canonical encoding, so
+ * a peer cannot send two byte strings that decode to the same op.
+ */
+export const canonicalDecode: (bytes: Uint8Array) => OpValue = decodeCanonical;
 
 /** Drops keys whose value is undefined, recursively, so callers can build ops with optional fields. */
 export function withoutUndefined<T>(value: T): T {
@@ -79,97 +75,11 @@ export function withoutUndefined<T>(value: T): T {
   return value;
 }
 
-/** A data item's head: major type, additional information, argument, and where its content starts. */
-function readHead(b: Uint8Array, pos: number): { major: number; info: number; arg: number; at: number } {
-  if (pos >= b.length) throw new CanonicalEncodingError('truncated');
-  const major = b[pos] >> 5;
-  const info = b[pos] & 31;
-  if (info < 24) return { major, info, arg: info, at: pos + 1 };
-  const size = info === 24 ? 1 : info === 25 ? 2 : info === 26 ? 4 : info === 27 ? 8 : 0;
-  if (!size || pos + size >= b.length) throw new CanonicalEncodingError('bad head');
-  let arg = 0;
-  for (let i = 1; i <= size; i++) arg = arg * 256 + b[pos + i];
-  return { major, info, arg, at: pos + 1 + size };
-}
-
-/** cborg's order of map keys: shorter first, then bytewise (RFC 7049 canonical CBOR). */
-function keyOrder(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length) return a.length - b.length;
-  // Keys are short: a loop here is cheaper than a call into Buffer.compare.
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return 0;
-}
-
-/** Valid UTF-8; short ASCII strings (most keys and ids) are checked without a native call. */
-function isUtf8Text(bytes: Uint8Array): boolean {
-  if (bytes.length > 64) return isUtf8(bytes);
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) return isUtf8(bytes);
-  return true;
-}
-
-/** Checks one data item at `pos` and returns where the next one starts. */
-function walk(b: Uint8Array, pos: number, depth: number): number {
-  if (depth > MAX_DEPTH) throw new CanonicalEncodingError('value nested too deeply');
-  const h = readHead(b, pos);
-  switch (h.major) {
-    case 0:
-    case 1:
-      return h.at;
-    case 2:
-      return h.at + h.arg;
-    case 3: {
-      const end = h.at + h.arg;
-      // A decoder replaces broken UTF-8; its re-encoding would differ from these bytes.
-      if (end > b.length || !isUtf8Text(b.subarray(h.at, end))) throw new CanonicalEncodingError('bad UTF-8');
-      return end;
-    }
-    case 4: {
-      let p = h.at;
-      for (let i = 0; i < h.arg; i++) p = walk(b, p, depth + 1);
-      return p;
-    }
-    case 5: {
-      let p = h.at;
-      let previous: Uint8Array | null = null;
-      for (let i = 0; i < h.arg; i++) {
-        const k = readHead(b, p);
-        if (k.major !== 3) throw new CanonicalEncodingError('map keys must be strings');
-        const key = b.subarray(k.at, k.at + k.arg);
-        if (previous && keyOrder(previous, key) >= 0)
-          throw new CanonicalEncodingError('map keys out of order');
-        previous = key;
-        p = walk(b, walk(b, p, depth + 1), depth + 1);
-      }
-      return p;
-    }
-    case 7:
-      if (h.info >= 20 && h.info <= 22) return h.at; // false, true, null
-      if (h.info >= 25 && h.info <= 27) {
-        // Rare in ops: never integral (safe integers encode as integers, others are refused),
-        // and in the shortest width that holds the value.
-        const item = b.subarray(pos, h.at);
-        const value = decode(item) as number;
-        if (Number.isInteger(value) || Buffer.compare(encode(value), item) !== 0)
-          throw new CanonicalEncodingError('float not in its shortest form');
-        return h.at;
-      }
-      throw new CanonicalEncodingError('unsupported simple value');
-    default:
-      throw new CanonicalEncodingError('tags are not allowed');
-  }
-}
-
-/**
- * Whether `bytes`, which canonicalDecode accepted, are exactly what
- * canonicalEncode makes of the value they hold. The strict decoder has
- * already refused non-shortest integers and lengths, indefinite lengths,
- * duplicate keys, tags and big integers; this walks the bytes for the rest
- * (key order, float widths, UTF-8, nesting depth) instead of encoding the
- * value again, which costs several times more.
- */
+/** Whether `bytes` are exactly what canonicalEncode makes of the value they hold. */
 export function isCanonicalEncoding(bytes: Uint8Array): boolean {
   try {
-    return walk(bytes, 0, 0) === bytes.length;
+    decodeCanonical(bytes);
+    return true;
   } catch (err) {
     if (err instanceof CanonicalEncodingError) return false;
     throw err;

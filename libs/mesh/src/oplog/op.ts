@@ -13,15 +13,9 @@
  * others: it keeps them marked unverified and, when it forwards such an op,
  * sends NO_SIGNATURE in its place (see `sync/batches.ts`).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { GatewayIdentity } from '../identity/gateway-identity.js';
-import {
-  canonicalDecode,
-  canonicalEncode,
-  isCanonicalEncoding,
-  type OpValue,
-  withoutUndefined,
-} from './canonical.js';
+import { canonicalDecode, canonicalEncode, type OpValue, withoutUndefined } from './canonical.js';
 import { HLC_PATTERN } from './hlc.js';
 
 export const OP_FORMAT_VERSION = 1;
@@ -84,7 +78,8 @@ const HASH_PATTERN = /^[0-9a-f]{64}$/;
 const KIND_PATTERN = /^[a-z][a-z0-9]*(\.[a-z][a-zA-Z0-9]*)+$/;
 
 export function hashBytes(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  // The one-shot form: no Hash object per op (ids are hashed for every op received).
+  return hash('sha256', bytes, 'hex');
 }
 
 export function encodeOpBody(body: OpBody): Uint8Array {
@@ -105,13 +100,12 @@ export function decodeOp(bytes: Uint8Array, sig: Uint8Array): Op {
   if (bytes.length > OP_LIMITS.maxBodyBytes) throw new OpFormatError('op body over the size limit');
   let body: unknown;
   try {
+    // Only the canonical encoding is accepted, or two encodings of one op could exist.
     body = canonicalDecode(bytes);
   } catch (err) {
     throw new OpFormatError(`op body is not canonical CBOR: ${(err as Error).message}`);
   }
   validateOpBody(body);
-  // Only the canonical encoding is accepted, or two encodings of one op could exist.
-  if (!isCanonicalEncoding(bytes)) throw new OpFormatError('op body is not in canonical form');
   if (!(sig instanceof Uint8Array) || sig.length !== 64)
     throw new OpFormatError('op signature must be 64 bytes');
   return { ...body, id: hashBytes(bytes), bytes, sig };
@@ -125,23 +119,24 @@ function isShortString(value: unknown, max: number): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= max;
 }
 
+const OP_FIELDS: ReadonlySet<string> = new Set([
+  'v',
+  'org',
+  'author',
+  'seq',
+  'prev',
+  'hlc',
+  'actor',
+  'kind',
+  'entity',
+  'payload',
+  'parents',
+]);
+
 export function validateOpBody(body: unknown): asserts body is OpBody {
   if (!body || typeof body !== 'object' || Array.isArray(body)) fail('op body must be a map');
   const b = body as Record<string, unknown>;
-  const allowed = new Set([
-    'v',
-    'org',
-    'author',
-    'seq',
-    'prev',
-    'hlc',
-    'actor',
-    'kind',
-    'entity',
-    'payload',
-    'parents',
-  ]);
-  for (const key of Object.keys(b)) if (!allowed.has(key)) fail(`unknown op field "${key}"`);
+  for (const key of Object.keys(b)) if (!OP_FIELDS.has(key)) fail(`unknown op field "${key}"`);
   if (b.v !== OP_FORMAT_VERSION) fail(`unsupported op format version ${String(b.v)}`);
   if (!isShortString(b.org, OP_LIMITS.maxIdLength)) fail('op.org must be a non-empty string');
   if (!isShortString(b.author, OP_LIMITS.maxIdLength)) fail('op.author must be a peer id');
