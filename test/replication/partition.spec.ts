@@ -143,6 +143,12 @@ describe('a region split by a failed link', () => {
     await new Promise((r) => setTimeout(r, LIBP2P_GIVES_UP_MS));
     net.mend(CUT);
     await converged('late', 60_000);
+    // The data may come round through one link before the other is redialled: wait for both.
+    await until(
+      async () => (await everywhere(peersConnected)).every((n) => n === HOSTS - 1),
+      30_000,
+      'every gateway to be connected to every other again',
+    );
     for (const i of [0, 1, CUT]) expect(await peersConnected(i)).toBe(HOSTS - 1);
   }, 240_000);
 });

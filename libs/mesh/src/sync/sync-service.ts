@@ -371,24 +371,39 @@ export class GatehouseSync implements SyncService, Startable {
       this.controller.signal,
       AbortSignal.timeout(SYNC_TIMEOUTS.requestMs * 3),
     ]);
-    const connection = await this.components.connectionManager.openConnection(target, { signal });
-    const stream = await connection.newStream(this.protocol, { signal, runOnLimitedConnection: true });
-    const framed = new FramedStream(stream, SYNC_LIMITS.maxRequestBytes);
-    try {
-      await framed.write({ t: 'join', ...request }, { signal });
-      const frame = parseServerFrame(await framed.read({ signal }));
-      if (frame.t === 'err') throw new SyncProtocolError(frame.code, frame.msg);
-      if (frame.t !== 'joined' || frame.org !== request.org)
-        throw new SyncProtocolError('malformed', 'unexpected join reply');
-      await framed.close();
-      this.peers.set(connection.remotePeer.toString(), connection.remotePeer);
-      return connection.remotePeer;
-    } catch (err) {
-      stream.abort(err as Error);
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      const connection = await this.components.connectionManager.openConnection(target, { signal });
+      const stream = await connection.newStream(this.protocol, { signal, runOnLimitedConnection: true });
+      const framed = new FramedStream(stream, SYNC_LIMITS.maxRequestBytes);
+      try {
+        await framed.write({ t: 'join', ...request }, { signal });
+      } catch (err) {
+        stream.abort(err as Error);
+        // The request never left (a connection closing under us, say): the invite is unused, try again.
+        if (attempt < JOIN_ATTEMPTS && !signal.aborted) {
+          await new Promise((r) => setTimeout(r, 200 * attempt));
+          continue;
+        }
+        throw err;
+      }
+      try {
+        const frame = parseServerFrame(await framed.read({ signal }));
+        if (frame.t === 'err') throw new SyncProtocolError(frame.code, frame.msg);
+        if (frame.t !== 'joined' || frame.org !== request.org)
+          throw new SyncProtocolError('malformed', 'unexpected join reply');
+        await framed.close();
+        this.peers.set(connection.remotePeer.toString(), connection.remotePeer);
+        return connection.remotePeer;
+      } catch (err) {
+        stream.abort(err as Error);
+        throw err;
+      }
     }
   }
 }
+
+/** Tries at sending a join request before giving up (a redeemed invite is never sent twice). */
+const JOIN_ATTEMPTS = 3;
 
 function safePeerId(peer: string): PeerId | null {
   try {
