@@ -373,12 +373,13 @@ export class GatehouseSync implements SyncService, Startable {
     ]);
     for (let attempt = 1; ; attempt++) {
       const connection = await this.components.connectionManager.openConnection(target, { signal });
-      const stream = await connection.newStream(this.protocol, { signal, runOnLimitedConnection: true });
-      const framed = new FramedStream(stream, SYNC_LIMITS.maxRequestBytes);
+      let framed: FramedStream | undefined;
       try {
+        const stream = await connection.newStream(this.protocol, { signal, runOnLimitedConnection: true });
+        framed = new FramedStream(stream, SYNC_LIMITS.maxRequestBytes);
         await framed.write({ t: 'join', ...request }, { signal });
       } catch (err) {
-        stream.abort(err as Error);
+        framed?.stream.abort(err as Error);
         // The request never left (a connection closing under us, say): the invite is unused, try again.
         if (attempt < JOIN_ATTEMPTS && !signal.aborted) {
           await new Promise((r) => setTimeout(r, 200 * attempt));
@@ -386,6 +387,7 @@ export class GatehouseSync implements SyncService, Startable {
         }
         throw err;
       }
+      const { stream } = framed;
       try {
         const frame = parseServerFrame(await framed.read({ signal }));
         if (frame.t === 'err') throw new SyncProtocolError(frame.code, frame.msg);
