@@ -194,13 +194,15 @@ const run = (db, sql, params = []) =>
 /**
  * The limit: the same op rows inserted into a WAL + synchronous=FULL SQLite
  * file with multi-row INSERTs (500 rows a statement) in one transaction, the
- * fastest way sqlite3 offers to store them.
+ * fastest way sqlite3 offers to store them, with the gateway's 8 KiB pages
+ * (faster here than SQLite's default 4 KiB too).
  */
 async function sqliteRun(n, dir) {
   const identity = await mesh.generateIdentity();
   const ops = [...wikiEdits(identity, 'org', 'actor', n, null, 'page', Date.now())];
   const db = new sqlite3.Database(join(dir, 'raw.sqlite'));
-  for (const pragma of ['journal_mode = WAL', 'synchronous = FULL']) await run(db, `PRAGMA ${pragma}`);
+  for (const pragma of ['page_size = 8192', 'journal_mode = WAL', 'synchronous = FULL'])
+    await run(db, `PRAGMA ${pragma}`);
   await run(
     db,
     `CREATE TABLE op (id TEXT PRIMARY KEY, org TEXT NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL, hlc TEXT NOT NULL,
