@@ -214,8 +214,12 @@ function fail(message: string): never {
   throw new CanonicalEncodingError(message);
 }
 
-/** The value `bytes` hold, if they are exactly its canonical encoding; throws CanonicalEncodingError if not. */
-export function decodeCanonical(bytes: Uint8Array): OpValue {
+/**
+ * The value of an op body, which must be exactly its canonical encoding (so
+ * a peer cannot send two byte strings that decode to the same op); throws
+ * CanonicalEncodingError if not.
+ */
+export function canonicalDecode(bytes: Uint8Array): OpValue {
   const reader = new Reader(bytes);
   const value = reader.value(0);
   reader.end();

@@ -1,7 +1,7 @@
 import { decode, encode } from 'cborg';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalDecode, canonicalEncode, isCanonicalEncoding } from './canonical.js';
+import { canonicalDecode, canonicalEncode, isCanonicalEncoding, STRICT_DECODING } from './canonical.js';
 
 /** Values an op may hold: JSON-like, with byte strings and non-integer numbers. */
 const opValue = fc.letrec((tie) => ({
@@ -25,13 +25,7 @@ const opValue = fc.letrec((tie) => ({
 })).value;
 
 /** cborg's strict decoder, the reference the one-pass decoder is checked against. */
-const STRICT = {
-  strict: true,
-  rejectDuplicateMapKeys: true,
-  allowUndefined: false,
-  allowBigInt: false,
-} as const;
-const cborgDecode = (bytes: Uint8Array) => decode(bytes, { ...STRICT, allowIndefinite: false });
+const cborgDecode = (bytes: Uint8Array) => decode(bytes, STRICT_DECODING);
 
 /** The reference: canonical when cborg decodes the bytes and encoding the value again gives them back. */
 function reencodesTheSame(bytes: Uint8Array): boolean {

@@ -6,9 +6,9 @@
  * is the same everywhere.
  */
 import { encode } from 'cborg';
-import { CanonicalEncodingError, decodeCanonical, MAX_DEPTH, type OpValue } from './canonical-decode.js';
+import { CanonicalEncodingError, canonicalDecode, MAX_DEPTH, type OpValue } from './canonical-decode.js';
 
-export { CanonicalEncodingError, type OpValue };
+export { CanonicalEncodingError, canonicalDecode, type OpValue };
 
 function assertEncodable(value: unknown, depth: number): void {
   if (depth > MAX_DEPTH) throw new CanonicalEncodingError('value nested too deeply');
@@ -56,12 +56,6 @@ export const STRICT_DECODING = {
   allowBigInt: false,
 } as const;
 
-/**
- * The value of an op body, which must be exactly its canonical encoding, so
- * a peer cannot send two byte strings that decode to the same op.
- */
-export const canonicalDecode: (bytes: Uint8Array) => OpValue = decodeCanonical;
-
 /** Drops keys whose value is undefined, recursively, so callers can build ops with optional fields. */
 export function withoutUndefined<T>(value: T): T {
   if (Array.isArray(value)) return value.map(withoutUndefined) as T;
@@ -78,7 +72,7 @@ export function withoutUndefined<T>(value: T): T {
 /** Whether `bytes` are exactly what canonicalEncode makes of the value they hold. */
 export function isCanonicalEncoding(bytes: Uint8Array): boolean {
   try {
-    decodeCanonical(bytes);
+    canonicalDecode(bytes);
     return true;
   } catch (err) {
     if (err instanceof CanonicalEncodingError) return false;

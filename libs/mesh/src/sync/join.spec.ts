@@ -41,10 +41,18 @@ describe('joining through an invite over libp2p', () => {
     const { inviter, joiner, store } = await pair();
     const invite = store.createInvite(ORG);
     await joiner.peer.sync.join(inviter.node.getMultiaddrs(), { org: ORG, ...invite });
+    let redemptions = 0;
+    const redeem = store.redeemInvite.bind(store);
+    store.redeemInvite = (request) => {
+      redemptions += 1;
+      return redeem(request);
+    };
 
     const again = joiner.peer.sync.join(inviter.node.getMultiaddrs(), { org: ORG, ...invite });
 
     await expect(again).rejects.toBeInstanceOf(SyncProtocolError);
     await expect(again).rejects.toMatchObject({ code: 'invalid-invite' });
+    // The refusal is an answer: the request reached the inviter once and was not sent again.
+    expect(redemptions).toBe(1);
   });
 });
