@@ -40,6 +40,58 @@ describe('bulk SQL helpers', () => {
     ]);
   });
 
+  it('binds values every row shares once, next to the values of each row', async () => {
+    await db.query(
+      'CREATE TABLE s (k INTEGER PRIMARY KEY, same TEXT, n INTEGER, absent TEXT, own TEXT, blob BLOB)',
+    );
+    const rows = Array.from({ length: 300 }, (_, k) => [
+      k,
+      'shared',
+      7,
+      null,
+      `own ${k}`,
+      Buffer.from([k % 256]),
+    ]);
+    await insertRows(db.manager, 's', ['k', 'same', 'n', 'absent', 'own', 'blob'], rows);
+    // A column shared in one statement and not in another, and one-row statements (all shared).
+    await insertRows(
+      db.manager,
+      's',
+      ['k', 'same', 'n', 'absent', 'own', 'blob'],
+      [[300, 'x', 1, 'y', 'z', Buffer.from([1])]],
+    );
+    await insertRows(
+      db.manager,
+      's',
+      ['k', 'same', 'n', 'absent', 'own', 'blob'],
+      [
+        [301, 'a', 1, null, 'p', Buffer.from([2])],
+        [302, 'b', 1, 'set', 'q', Buffer.from([3])],
+      ],
+    );
+    const stored = await db.query('SELECT k, same, n, absent, own, blob FROM s ORDER BY k');
+    expect(stored.length).toBe(303);
+    expect(stored.slice(0, 300).map((r: { blob: Buffer }) => ({ ...r, blob: [...r.blob] }))).toEqual(
+      rows.map(([k, same, n, absent, own, blob]) => ({
+        k,
+        same,
+        n,
+        absent,
+        own,
+        blob: [...(blob as Buffer)],
+      })),
+    );
+    expect(
+      stored
+        .slice(300)
+        .map((r: { k: number; same: string; absent: string | null }) => [r.k, r.same, r.absent]),
+    ).toEqual([
+      [300, 'x', 'y'],
+      [301, 'a', null],
+      [302, 'b', 'set'],
+    ]);
+  });
+
   it('runs an IN query over any number of values, and nothing for none', async () => {
     const keys = Array.from({ length: 40_000 }, (_, k) => k * 2);
     const found = await queryIn<{ k: number }>(
