@@ -8,11 +8,10 @@
  */
 import { generateIdentity, type Op } from '@gatehouse/mesh';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OpJudge } from '../../apps/gateway/src/mesh/authority/op-judge.js';
-import { type IngestOptions, OpLogService } from '../../apps/gateway/src/oplog/oplog.service.js';
 import { type Author, appendOp } from '../foundation/op-generator.js';
 import { removeDir, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 import { PURCHASE_REQUEST } from '../workflows/org-fixture.js';
+import { deliver } from './support/deliver.js';
 
 const ORG = 'org-void-grounds';
 const [OWNER, ADMIN, MEMBER] = ['acc-owner', 'acc-admin', 'acc-member'];
@@ -98,26 +97,6 @@ async function race(ground: Ground) {
   return { g1, g2, demotion, resting, later };
 }
 
-/** Ingests the batches in order as the mesh does, then what was refused once more (as the next pull would). */
-async function deliver(gw: TestGateway, batches: Op[][]) {
-  const oplog = gw.gateway.app.get(OpLogService);
-  const judged: IngestOptions = { authority: (tx) => new OpJudge(tx) };
-  let refused: Op[] = [];
-  for (const batch of [...batches, []]) {
-    const again = [...refused, ...batch];
-    const result = await oplog.ingest(again, judged);
-    refused = again.filter((op) => result.rejected.some((r) => r.id === op.id));
-  }
-  const held: { id: string }[] = await gw.gateway.dataSource.query('SELECT id FROM op_chain WHERE org = ?', [
-    ORG,
-  ]);
-  return {
-    held: held.map((r) => r.id).sort(),
-    voided: (await oplog.voidOpsOf(ORG)).map((v) => v.op.id).sort(),
-    refused: refused.map((op) => op.kind),
-  };
-}
-
 describe('ops resting on authority that turns out void', () => {
   const gateways: TestGateway[] = [];
   afterAll(async () => {
@@ -133,8 +112,8 @@ describe('ops resting on authority that turns out void', () => {
       const [late, early] = await Promise.all([startTestGateway(), startTestGateway()]);
       gateways.push(late, early);
       // One hears of the demotion last, the other first.
-      const onLate = await deliver(late, [g1.ops.filter((op) => op !== demotion), g2.ops, [demotion]]);
-      const onEarly = await deliver(early, [g1.ops, g2.ops]);
+      const onLate = await deliver(late, ORG, [g1.ops.filter((op) => op !== demotion), g2.ops, [demotion]]);
+      const onEarly = await deliver(early, ORG, [g1.ops, g2.ops]);
       for (const on of [onLate, onEarly]) {
         expect(on.refused).toEqual([]);
         expect(on.held).toContain(later.id);

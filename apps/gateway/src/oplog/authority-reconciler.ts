@@ -57,6 +57,8 @@ const MAKER_KINDS: ReadonlyMap<string, readonly { kind: string; under?: true }[]
   ['decision.created', [{ kind: 'decision.closed' }, { kind: 'decision.voted', under: true }]],
   ['blog.comment', [{ kind: 'blog.commentDeleted' }]],
   ['workflow.itemStarted', [{ kind: 'workflow.itemTransitioned' }]],
+  // A migration changes which version's transition roles apply to the item's later transitions.
+  ['workflow.itemMigrated', [{ kind: 'workflow.itemTransitioned' }]],
 ]);
 
 const PAGE = 500;

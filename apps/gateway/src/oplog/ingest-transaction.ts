@@ -176,6 +176,13 @@ export async function ingestOnce(
         refuse('follows a refused op');
         continue;
       }
+      // The payload's schema first: the judge reads payloads, and a void op is checked no further.
+      try {
+        projections.check(op);
+      } catch (err) {
+        refuse(err instanceof OpRejectedError ? err.reason : (err as Error).message);
+        continue;
+      }
       const verdict = authority ? await authority.judge(op) : null;
       if (verdict && !verdict.keep) {
         refuse(verdict.reason);
@@ -184,12 +191,6 @@ export async function ingestOnce(
       // Only the op whose signature verifyRun checked is stored as verified.
       const row = opInsertParams(op, Date.now(), signed.get(chain) === op.id);
       if (verdict) {
-        try {
-          projections.check(op);
-        } catch (err) {
-          refuse(err instanceof OpRejectedError ? err.reason : (err as Error).message);
-          continue;
-        }
         await tx.query(INSERT_VOID_OP_SQL, [...row, verdict.reason]);
         authority?.voided(op);
         result.voided.push({ op, reason: verdict.reason });
@@ -198,7 +199,6 @@ export async function ingestOnce(
       }
       if (!opByOp) {
         try {
-          projections.check(op);
           if (projections.batches(op.kind)) waiting.push({ op, row });
           else {
             // Keeps the order: what this op's projection reads may rest on the waiting ops.

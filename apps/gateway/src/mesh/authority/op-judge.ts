@@ -112,8 +112,9 @@ export class OpJudge implements OpAuthority {
     if (op.kind === 'org.created') this.creations.delete(op.org);
   }
 
+  /** Void admissions count: whether one is void can depend on ops that have not arrived yet. */
   private async everAdmitted(org: string, gateway: string, creation: Creation): Promise<boolean> {
-    return gateway === creation.gateway || (await this.log.of(org, 'gateway.admitted', gateway)).length > 0;
+    return gateway === creation.gateway || (await this.log.ever(org, 'gateway.admitted', gateway)).length > 0;
   }
 
   private async judgeCreation(op: Op): Promise<string | null> {
@@ -145,15 +146,15 @@ export class OpJudge implements OpAuthority {
         return p.id === actor ? null : need('admin');
       case 'invite.redeemed': {
         if (p.accountId !== actor) return { reason: `${NO_ROLE} (an invite is redeemed by its own account)` };
-        const invite = await this.log.latest(op.org, 'invite.created', String(p.inviteId), op);
-        return invite ? null : { reason: `${NO_ROLE} (invite ${String(p.inviteId)} is not held)` };
+        return this.restsOn(op, 'invite.created', String(p.inviteId), 'invite');
       }
       case 'member.role':
         return this.judgeRoleChange(op, p, creation);
       case 'gateway.admitted': {
-        const invite = await this.log.latest(op.org, 'gateway.invited', String(p.inviteId), op);
-        if (!invite) return { reason: `${NO_ROLE} (gateway invite ${String(p.inviteId)} is not held)` };
-        return need('admin', op.org);
+        return (
+          (await this.restsOn(op, 'gateway.invited', String(p.inviteId), 'gateway invite')) ??
+          need('admin', op.org)
+        );
       }
       case 'gateway.invited':
       case 'gateway.revoked':
@@ -174,6 +175,18 @@ export class OpJudge implements OpAuthority {
       default:
         return need(KIND_ROLES[op.kind] ?? DEFAULT_KIND_ROLE);
     }
+  }
+
+  /**
+   * The op rests on the last `kind` op about `entity` before it: none in
+   * effect is a denial, kept void when the log holds one that is void (it
+   * may be in effect on a gateway that has not heard why it is void yet).
+   */
+  private async restsOn(op: Op, kind: string, entity: string, what: string): Promise<Denial | null> {
+    if (await this.log.latest(op.org, kind, entity, op)) return null;
+    return (await this.log.firstOf(op, kind, entity))
+      ? { reason: `${NO_ROLE} (${what} ${entity} is void)`, everHeld: true }
+      : { reason: `${NO_ROLE} (${what} ${entity} is not held)` };
   }
 
   /**
@@ -227,20 +240,23 @@ export class OpJudge implements OpAuthority {
     const start = await this.log.firstOf(op, 'workflow.itemStarted', op.entity);
     if (!start) return { reason: `${NO_ROLE} (workflow item ${op.entity} is not held)` };
     const started = start.payload as Record<string, unknown>;
-    const migrations = (await this.log.of(op.org, 'workflow.itemMigrated', op.entity)).filter((m) =>
-      before(m, op),
-    );
-    const versionIds = [
-      started.versionId,
-      ...migrations.map((m) => (m.payload as Record<string, unknown>).toVersionId),
-    ];
+    // Versions the item may be on: by effective migrations, or (for keeping it void) by void ones too.
+    const movedTo = (migrations: Op[]) =>
+      migrations
+        .filter((m) => before(m, op))
+        .map((m) => String((m.payload as Record<string, unknown>).toVersionId));
+    const effective = new Set([
+      String(started.versionId),
+      ...movedTo(await this.log.of(op.org, 'workflow.itemMigrated', op.entity)),
+    ]);
+    const ever = movedTo(await this.log.ever(op.org, 'workflow.itemMigrated', op.entity));
     const roles = new Set<string>();
     const everRoles = new Set<string>();
-    for (const versionId of new Set(versionIds.map(String))) {
+    for (const versionId of new Set([...effective, ...ever])) {
       const held = await this.version(op, String(started.workflowId), versionId);
       for (const role of held ? transitionRoles(held.op, transitionId) : []) {
         everRoles.add(role);
-        if (held?.effective) roles.add(role);
+        if (held?.effective && effective.has(versionId)) roles.add(role);
       }
     }
     return this.oneOf(op, [...roles].sort(), creation, `the roles of transition ${transitionId}`, [
@@ -331,17 +347,19 @@ export class OpJudge implements OpAuthority {
     if (account === actor) {
       if (role === 'none') return null;
       if (await this.joinedByInvite(op, orgId, actor, role)) return null;
+      if (await this.joinedByInvite(op, orgId, actor, role, { ever: true }))
+        return { reason: `${NO_ROLE} (the invite ${actor} joined by is void)`, everHeld: true };
     }
     const mine = await this.roleAt(op.org, orgId, actor, op, creation);
     const theirs = await this.roleAt(op.org, orgId, account, op, creation);
     const touchesTop = role === 'owner' || role === 'admin' || theirs === 'owner' || theirs === 'admin';
     const needed: Role = touchesTop ? 'owner' : 'admin';
-    return roleAtLeast(mine, needed)
-      ? null
-      : {
-          reason: `${NO_ROLE} (${actor} needs ${needed} to set roles, has ${mine ?? 'none'})`,
-          needs: { role: needed, where: orgId },
-        };
+    if (roleAtLeast(mine, needed)) return null;
+    return {
+      reason: `${NO_ROLE} (${actor} needs ${needed} to set roles, has ${mine ?? 'none'})`,
+      // Admin, whatever is needed now: the target's role (owner or not) can change as ops arrive.
+      everHeld: await this.everHeld(op, 'admin', orgId, creation),
+    };
   }
 
   /**
@@ -361,9 +379,15 @@ export class OpJudge implements OpAuthority {
     return invites.some((ip) => chain.includes(String(ip.orgId)) && roleAtLeast(ip.role as Role, role));
   }
 
-  /** Whether `actor` redeemed, before `op`, an invite into `orgId` for at least `role`. */
-  private async joinedByInvite(op: Op, orgId: string, actor: string, role: Role): Promise<boolean> {
-    const invites = await this.redeemedInvites(op.org, actor, op);
+  /** Whether `actor` redeemed, before `op` (or `ever`, void redemptions too), an invite into `orgId` for at least `role`. */
+  private async joinedByInvite(
+    op: Op,
+    orgId: string,
+    actor: string,
+    role: Role,
+    { ever = false } = {},
+  ): Promise<boolean> {
+    const invites = await this.redeemedInvites(op.org, actor, ever ? undefined : op);
     return invites.some((ip) => ip.orgId === orgId && roleAtLeast(ip.role as Role, role));
   }
 

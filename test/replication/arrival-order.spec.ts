@@ -1,0 +1,218 @@
+/**
+ * Refusals must not depend on arrival order. An op is refused only when the
+ * log has never shown what it rests on; once a gateway has stored an op it
+ * keeps it (void at worst), so a refusal that another gateway, hearing of a
+ * demotion later, would not have made leaves the two holding different ops
+ * for good. Each case: an admin demoted on g1 (placed first), acting on g2
+ * before hearing of it, with ops resting on what it did; one gateway hears
+ * of the demotion last, the other first, and both must end holding the same
+ * ops, nothing refused.
+ */
+import { generateIdentity, type Op } from '@gatehouse/mesh';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OpJudge } from '../../apps/gateway/src/mesh/authority/op-judge.js';
+import { OpLogService } from '../../apps/gateway/src/oplog/oplog.service.js';
+import { type Author, appendOp } from '../foundation/op-generator.js';
+import { removeDir, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
+import { PURCHASE_REQUEST } from '../workflows/org-fixture.js';
+import { deliver } from './support/deliver.js';
+
+const ORG = 'org-arrival-order';
+const [OWNER, ADMIN, MEMBER, NEWCOMER] = ['acc-owner', 'acc-admin', 'acc-member', 'acc-new'];
+
+type Write = (a: Author, actor: string, kind: string, entity: string, payload: unknown) => Op;
+
+/** g1 creates the organisation, admits g2, and (placed before all g2 writes) demotes the admin. */
+async function setting() {
+  const author = async (wall: number): Promise<Author> => ({
+    identity: await generateIdentity(),
+    ops: [],
+    wall,
+  });
+  const [g1, g2, g3] = [await author(1_000), await author(6_000), await author(7_000)];
+  const write: Write = (a, actor, kind, entity, payload) =>
+    appendOp(a, { org: ORG, actor, kind, entity, payload: payload as never });
+  write(g1, OWNER, 'org.created', ORG, { id: ORG, parentId: null, slug: 'v', name: 'V', description: '' });
+  write(g1, OWNER, 'member.role', `${ORG}/${ADMIN}`, { orgId: ORG, accountId: ADMIN, role: 'admin' });
+  write(g1, OWNER, 'member.role', `${ORG}/${MEMBER}`, { orgId: ORG, accountId: MEMBER, role: 'member' });
+  const invite = (id: string) =>
+    write(g1, OWNER, 'gateway.invited', id, { inviteId: id, secretHash: 'a'.repeat(64), expiresAt: 9e12 });
+  invite('inv2');
+  write(g1, OWNER, 'gateway.admitted', g2.identity.peerId, { peerId: g2.identity.peerId, inviteId: 'inv2' });
+  invite('inv3');
+  g1.wall = 5_000;
+  const demotion = write(g1, OWNER, 'member.role', `${ORG}/${ADMIN}`, {
+    orgId: ORG,
+    accountId: ADMIN,
+    role: 'member',
+  });
+  const rename = (a: Author, name: string) =>
+    write(a, OWNER, 'org.updated', ORG, { id: ORG, name, description: '' });
+  return { g1, g2, g3, write, demotion, rename };
+}
+
+interface Case {
+  /** The ops of the case, per gateway. */
+  ops: Op[][];
+  /** The op one gateway hears of last (the demotion unless said otherwise). */
+  late: Op;
+  /** Ops that must end void on both gateways. */
+  void: Op[];
+  /** Ops that must end in effect on both gateways. */
+  effective?: Op[];
+}
+
+/** A purchase-request version whose `submit` transition takes `role`. */
+const version = (versionId: string, n: number, role: string) => ({
+  orgId: ORG,
+  workflowId: 'wf',
+  versionId,
+  key: PURCHASE_REQUEST.key,
+  version: n,
+  definition: {
+    ...structuredClone(PURCHASE_REQUEST),
+    version: n,
+    transitions: PURCHASE_REQUEST.transitions.map((t) => (t.id === 'submit' ? { ...t, roles: [role] } : t)),
+  },
+  startRoles: ['member'],
+});
+
+const CASES: Record<string, () => Promise<Case>> = {
+  'a gateway admitted by a demoted admin': async () => {
+    const { g1, g2, g3, write, demotion, rename } = await setting();
+    const admission = write(g2, ADMIN, 'gateway.admitted', g3.identity.peerId, {
+      peerId: g3.identity.peerId,
+      inviteId: 'inv3',
+    });
+    const byG3 = rename(g3, 'from g3');
+    return { ops: [g1.ops, g2.ops, g3.ops], late: demotion, void: [admission, byG3] };
+  },
+  'an admission resting on a gateway invite by a demoted admin': async () => {
+    const { g1, g2, g3, write, demotion, rename } = await setting();
+    const invite = write(g2, ADMIN, 'gateway.invited', 'inv4', {
+      inviteId: 'inv4',
+      secretHash: 'b'.repeat(64),
+      expiresAt: 9e12,
+    });
+    const admission = write(g2, OWNER, 'gateway.admitted', g3.identity.peerId, {
+      peerId: g3.identity.peerId,
+      inviteId: 'inv4',
+    });
+    rename(g2, 'later');
+    return { ops: [g1.ops, g2.ops], late: demotion, void: [invite, admission] };
+  },
+  'a member joining by an invite a demoted admin made': async () => {
+    const { g1, g2, write, demotion, rename } = await setting();
+    const invite = write(g2, ADMIN, 'invite.created', 'mi', {
+      inviteId: 'mi',
+      orgId: ORG,
+      codeHash: 'c'.repeat(64),
+      role: 'member',
+      expiresAt: 9e12,
+      maxUses: 5,
+    });
+    const redeemed = write(g2, NEWCOMER, 'invite.redeemed', 'mi', { inviteId: 'mi', accountId: NEWCOMER });
+    const joined = write(g2, NEWCOMER, 'member.role', `${ORG}/${NEWCOMER}`, {
+      orgId: ORG,
+      accountId: NEWCOMER,
+      role: 'member',
+    });
+    rename(g2, 'later');
+    return { ops: [g1.ops, g2.ops], late: demotion, void: [invite, redeemed, joined] };
+  },
+  'a role change whose needed role rises with a promotion': async () => {
+    const { g1, g2, write, demotion, rename } = await setting();
+    // Placed after the demotion and before the change: the change now touches an admin.
+    g1.wall = 5_500;
+    write(g1, OWNER, 'member.role', `${ORG}/${MEMBER}`, { orgId: ORG, accountId: MEMBER, role: 'admin' });
+    const change = write(g2, ADMIN, 'member.role', `${ORG}/${MEMBER}`, {
+      orgId: ORG,
+      accountId: MEMBER,
+      role: 'editor',
+    });
+    rename(g2, 'later');
+    return { ops: [g1.ops, g2.ops], late: demotion, void: [change] };
+  },
+  'a transition resting on a migration to a version that lets a demoted admin take it': async () => {
+    const { g1, g2, write } = await setting();
+    // All on g2, after the demotion (5,000): the item starts on v1, where only an admin may submit.
+    write(g2, OWNER, 'workflow.published', 'wf', version('v1', 1, 'admin'));
+    write(g2, OWNER, 'workflow.published', 'wf', version('v2', 2, 'member'));
+    write(g2, ADMIN, 'workflow.itemStarted', 'item', {
+      orgId: ORG,
+      itemId: 'item',
+      workflowId: 'wf',
+      versionId: 'v1',
+      title: 'Seeds',
+      data: { amount: 5, reason: 'sowing' },
+    });
+    // Before the submission: on v2 a member may submit.
+    g1.wall = 6_500;
+    const migration = write(g1, OWNER, 'workflow.itemMigrated', 'item', {
+      orgId: ORG,
+      itemId: 'item',
+      toVersionId: 'v2',
+      fromVersion: 1,
+      toVersion: 2,
+      fromState: 'draft',
+      toState: 'draft',
+    });
+    g2.wall = 7_000;
+    const submit = write(g2, ADMIN, 'workflow.itemTransitioned', 'item', {
+      orgId: ORG,
+      itemId: 'item',
+      transitionId: 'submit',
+      fromState: 'draft',
+    });
+    return { ops: [g1.ops, g2.ops], late: migration, void: [], effective: [submit] };
+  },
+};
+
+describe('refusals do not depend on arrival order', () => {
+  const gateways: TestGateway[] = [];
+  afterAll(async () => {
+    for (const gw of gateways) {
+      await gw.close();
+      removeDir(gw.dataDir);
+    }
+  });
+
+  for (const [name, make] of Object.entries(CASES)) {
+    it(`${name}: the same ops held, the same void, whatever the arrival order`, async () => {
+      const { ops, late: lastOne, void: voided, effective = [] } = await make();
+      const [late, early] = await Promise.all([startTestGateway(), startTestGateway()]);
+      gateways.push(late, early);
+      const [first, ...rest] = ops;
+      const onLate = await deliver(late, ORG, [first.filter((op) => op !== lastOne), ...rest, [lastOne]]);
+      const onEarly = await deliver(early, ORG, ops);
+      for (const on of [onLate, onEarly]) {
+        expect(on.refused).toEqual([]);
+        for (const op of voided) expect(on.voided).toContain(op.id);
+        for (const op of effective) {
+          expect(on.held).toContain(op.id);
+          expect(on.voided).not.toContain(op.id);
+        }
+      }
+      expect(onEarly.held).toEqual(onLate.held);
+      expect(onEarly.voided).toEqual(onLate.voided);
+    }, 60_000);
+  }
+
+  it('refuses an op whose payload fails its schema before judging it, and takes the rest', async () => {
+    const { g1, g2, write, rename } = await setting();
+    const bad = write(g2, OWNER, 'org.created', 'dept', null);
+    const gw = await startTestGateway();
+    gateways.push(gw);
+    const result = await gw.gateway.app
+      .get(OpLogService)
+      .ingest([...g1.ops, ...g2.ops], { authority: (tx) => new OpJudge(tx) });
+    expect(result.rejected.map((r) => [r.id, r.reason.split(' ')[0]])).toEqual([[bad.id, 'payload']]);
+    expect(result.applied.length).toBe(g1.ops.length);
+    // The run after the bad op waits, as any run cut by a refusal; g1's ops are all in.
+    const renamed = rename(g1, 'still taking ops');
+    const again = await gw.gateway.app
+      .get(OpLogService)
+      .ingest([renamed], { authority: (tx) => new OpJudge(tx) });
+    expect(again.applied.map((op) => op.id)).toEqual([renamed.id]);
+  }, 60_000);
+});
