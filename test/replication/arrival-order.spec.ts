@@ -9,8 +9,9 @@
  * ops, nothing refused.
  */
 import { generateIdentity, type Op } from '@gatehouse/mesh';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { OpJudge } from '../../apps/gateway/src/mesh/authority/op-judge.js';
+import { AuthorityReconciler, RECONCILE_OWED } from '../../apps/gateway/src/oplog/authority-reconciler.js';
 import { OpLogService } from '../../apps/gateway/src/oplog/oplog.service.js';
 import { type Author, appendOp } from '../foundation/op-generator.js';
 import { removeDir, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
@@ -197,6 +198,40 @@ describe('refusals do not depend on arrival order', () => {
       expect(onEarly.voided).toEqual(onLate.voided);
     }, 60_000);
   }
+
+  it('finishes at the next start a reconciliation cut short after its ops committed', async () => {
+    const { ops, late: demotion, void: voided } = await CASES['a gateway admitted by a demoted admin']();
+    const [first, ...rest] = ops;
+    const reference = await startTestGateway();
+    gateways.push(reference);
+    const expected = await deliver(reference, ORG, ops);
+    const owed = async (gw: TestGateway) =>
+      (await gw.gateway.dataSource.query('SELECT 1 FROM gateway_setting WHERE key = ?', [RECONCILE_OWED]))
+        .length;
+    expect(await owed(reference)).toBe(0);
+
+    const gw = await startTestGateway();
+    await deliver(gw, ORG, [first.filter((op) => op !== demotion), ...rest]);
+    // The rebuild the demotion calls for fails once its ops have committed (as a power cut would cut it).
+    const cut = vi
+      .spyOn(AuthorityReconciler.prototype, 'rebuild')
+      .mockRejectedValueOnce(new Error('power cut'));
+    await expect(
+      gw.gateway.app.get(OpLogService).ingest([demotion], { authority: (tx) => new OpJudge(tx) }),
+    ).rejects.toThrow('power cut');
+    cut.mockRestore();
+    expect(await owed(gw)).toBe(1);
+    const stale = await gw.gateway.app.get(OpLogService).voidOpsOf(ORG);
+    expect(stale.map((v) => v.op.id)).not.toContain(voided[0].id);
+
+    await gw.close();
+    const restarted = await startTestGateway({ dataDir: gw.dataDir });
+    gateways.push(restarted);
+    expect(await owed(restarted)).toBe(0);
+    const now = await deliver(restarted, ORG, []);
+    expect(now.held).toEqual(expected.held);
+    expect(now.voided).toEqual(expected.voided);
+  }, 60_000);
 
   it('refuses an op whose payload fails its schema before judging it, and takes the rest', async () => {
     const { g1, g2, write, rename } = await setting();

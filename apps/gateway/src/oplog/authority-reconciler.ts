@@ -63,6 +63,21 @@ const MAKER_KINDS: ReadonlyMap<string, readonly { kind: string; under?: true }[]
 
 const PAGE = 500;
 
+/** Whether storing `op` may change the verdict on ops held already (needsRebuild then looks). */
+export const mayChangeVerdicts = (op: Pick<Op, 'kind'>) =>
+  AUTHORITY_KINDS.has(op.kind) || MAKER_KINDS.has(op.kind);
+
+/**
+ * gateway_setting key set in the transaction that stores such an op, and
+ * cleared once its reconciliation has committed: a reconciliation cut short
+ * (a crash after the ingest's commit, a failed rebuild) is owed at the next
+ * start (OpLogService.settleOwedReconciliation).
+ */
+export const RECONCILE_OWED = 'oplog.reconcile-owed';
+export const OWE_RECONCILIATION_SQL = `INSERT INTO gateway_setting (key, value) VALUES ('${RECONCILE_OWED}', '1')
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+export const SETTLE_RECONCILIATION_SQL = `DELETE FROM gateway_setting WHERE key = '${RECONCILE_OWED}'`;
+
 export class AuthorityReconciler {
   constructor(
     private readonly db: DataSource,

@@ -7,7 +7,7 @@
 import { compareOps, contradictionReason, type Op, verifyOpSignature, verifyRun } from '@gatehouse/mesh';
 import type { DataSource } from 'typeorm';
 import { insertRows } from '../database/bulk-sql.js';
-import type { AuthorityFactory } from './authority-reconciler.js';
+import { type AuthorityFactory, mayChangeVerdicts, OWE_RECONCILIATION_SQL } from './authority-reconciler.js';
 import { chainTip, INSERT_OP_SQL, INSERT_VOID_OP_SQL, OP_COLUMN_NAMES, opInsertParams } from './op-row.js';
 import { OpRejectedError } from './projection.js';
 import type { ProjectionRegistry } from './projection-registry.js';
@@ -242,6 +242,9 @@ export async function ingestOnce(
       } else unsendable.set(chain, why);
     }
     if (unsendable.size) throw new WithholdRuns(unsendable);
+    // Committed with the ops it is about: see RECONCILE_OWED.
+    if (authority && [...result.applied, ...result.voided.map((v) => v.op)].some(mayChangeVerdicts))
+      await tx.query(OWE_RECONCILIATION_SQL);
   });
   return result;
 }

@@ -14,7 +14,13 @@ import { Subject } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { SerialQueue } from '../common/serial-queue.js';
 import { MetricsService } from '../observability/metrics.service.js';
-import { type AuthorityFactory, AuthorityReconciler } from './authority-reconciler.js';
+import {
+  type AuthorityFactory,
+  AuthorityReconciler,
+  mayChangeVerdicts,
+  RECONCILE_OWED,
+  SETTLE_RECONCILIATION_SQL,
+} from './authority-reconciler.js';
 import {
   type IngestAttempt,
   type IngestOptions,
@@ -188,7 +194,7 @@ export class OpLogService implements OnModuleInit {
    * too (one more verification), and if it is not valid the whole run is
    * refused: this gateway could not send such a run on, and will receive it
    * again. A late change of authority is reconciled after commit
-   * (AuthorityReconciler).
+   * (AuthorityReconciler), owed durably until then (RECONCILE_OWED).
    */
   ingest(ops: readonly Op[], options: IngestOptions = {}): Promise<IngestResult> {
     return this.writes.run(async () => {
@@ -226,15 +232,39 @@ export class OpLogService implements OnModuleInit {
       for (const r of result.rejected) this.metrics.opsRejected.inc({ reason: r.reason.split(' ')[0] });
       for (const v of result.voided) this.metrics.opsVoided.inc({ reason: v.reason.split(' ')[0] });
       if (result.forks.length) this.metrics.forks.inc(result.forks.length);
-      if (options.authority && (await this.reconciler.needsRebuild(stored, options.authority))) {
-        await this.db.transaction((tx) => this.reconciler.rebuild(tx, options.authority));
-        this.metrics.authorityRebuilds.inc();
-        result.rebuilt = true;
+      if (options.authority && stored.some(mayChangeVerdicts)) {
+        if (await this.reconciler.needsRebuild(stored, options.authority)) {
+          await this.db.transaction(async (tx) => {
+            await this.reconciler.rebuild(tx, options.authority);
+            await tx.query(SETTLE_RECONCILIATION_SQL);
+          });
+          this.metrics.authorityRebuilds.inc();
+          result.rebuilt = true;
+        } else await this.db.query(SETTLE_RECONCILIATION_SQL);
       }
       if (result.applied.length) this.committed.next(result.applied);
       if (stored.length) this.stored.next(stored);
       if (result.rebuilt) this.rebuilt.next();
       return result;
+    });
+  }
+
+  /**
+   * Rebuilds with `authority` if a reconciliation was owed: an ingest
+   * committed ops that may change verdicts, and the gateway stopped (or the
+   * rebuild failed) before their reconciliation committed. Run at start.
+   */
+  async settleOwedReconciliation(authority: AuthorityFactory): Promise<boolean> {
+    return this.writes.run(async () => {
+      const [owed] = await this.db.query('SELECT 1 FROM gateway_setting WHERE key = ?', [RECONCILE_OWED]);
+      if (!owed) return false;
+      await this.db.transaction(async (tx) => {
+        await this.reconciler.rebuild(tx, authority);
+        await tx.query(SETTLE_RECONCILIATION_SQL);
+      });
+      this.metrics.authorityRebuilds.inc();
+      this.rebuilt.next();
+      return true;
     });
   }
 
@@ -274,7 +304,11 @@ export class OpLogService implements OnModuleInit {
    */
   rebuild(options: { authority?: AuthorityFactory } = {}): Promise<number> {
     return this.writes.run(async () => {
-      const { ops } = await this.db.transaction((tx) => this.reconciler.rebuild(tx, options.authority));
+      const { ops } = await this.db.transaction(async (tx) => {
+        const replayed = await this.reconciler.rebuild(tx, options.authority);
+        if (options.authority) await tx.query(SETTLE_RECONCILIATION_SQL);
+        return replayed;
+      });
       this.rebuilt.next();
       return ops;
     });

@@ -1,7 +1,14 @@
 import type { IngestOutcome, InviteRedemption, Op, OpStore, StoredOp, VersionVector } from '@gatehouse/mesh';
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import type { DataSource } from 'typeorm';
+import type { AuthorityFactory } from '../../oplog/authority-reconciler.js';
 import { bySeq, chainRows } from '../../oplog/op-row.js';
 import { OpLogService } from '../../oplog/oplog.service.js';
 import { DATA_SOURCE } from '../../oplog/tokens.js';
@@ -10,6 +17,9 @@ import { OpJudge } from '../authority/op-judge.js';
 import { MeshMetrics } from '../node/mesh-metrics.js';
 import { MeshDirectory } from './mesh-directory.js';
 
+/** Received ops are judged for authority (admission, roles) as they are stored. */
+const judged: AuthorityFactory = (tx) => new OpJudge(tx);
+
 /**
  * The sync protocol's view of this gateway's op log. Received ops go through
  * OpLogService.ingest with the authority judge; version vectors are cached
@@ -17,7 +27,7 @@ import { MeshDirectory } from './mesh-directory.js';
  * the log.
  */
 @Injectable()
-export class GatewayOpStore implements OpStore, OnModuleInit, OnModuleDestroy {
+export class GatewayOpStore implements OpStore, OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly vectors = new Map<string, Record<string, number>>();
   private subscription: Subscription | null = null;
 
@@ -36,6 +46,11 @@ export class GatewayOpStore implements OpStore, OnModuleInit, OnModuleDestroy {
         if (vv && op.seq > (vv[op.author] ?? 0)) vv[op.author] = op.seq;
       }
     });
+  }
+
+  /** A reconciliation cut short last time (see RECONCILE_OWED) is finished before any sync. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.oplog.settleOwedReconciliation(judged);
   }
 
   onModuleDestroy(): void {
@@ -103,7 +118,7 @@ export class GatewayOpStore implements OpStore, OnModuleInit, OnModuleDestroy {
       this.metrics.refused(rejected.map((r) => r.reason));
       return { applied: 0, duplicates: 0, rejected };
     }
-    const result = await this.oplog.ingest(ops, { authority: (tx) => new OpJudge(tx) });
+    const result = await this.oplog.ingest(ops, { authority: judged });
     if (result.rejected.length) this.metrics.refused(result.rejected.map((r) => r.reason));
     // Void ops are stored like the rest: the sender's chain moved on, and so does our vector.
     return {
