@@ -233,6 +233,49 @@ describe('refusals do not depend on arrival order', () => {
     expect(now.voided).toEqual(expected.voided);
   }, 60_000);
 
+  it("refuses an op written into another log's department, whether or not that department is held", async () => {
+    const { g1, g2, write } = await setting();
+    const page = (a: Author, orgId: string, path: string) =>
+      write(a, OWNER, 'wiki.revision', `${orgId}/${path}`, {
+        orgId,
+        path,
+        title: path,
+        content: 'x',
+        resolves: false,
+      });
+    write(g1, OWNER, 'org.created', 'dept', {
+      id: 'dept',
+      parentId: ORG,
+      slug: 'd',
+      name: 'D',
+      description: '',
+    });
+    const inOwnDept = page(g1, 'dept', 'home');
+    const across = page(g2, 'dept-of-another-log', 'home');
+    const other = await startTestGateway();
+    const bare = await startTestGateway();
+    gateways.push(other, bare);
+    // One gateway also hosts the log that owns that department; the other has never heard of it.
+    const elsewhere: Author = { identity: await generateIdentity(), ops: [], wall: 1_000 };
+    const created = (id: string, parentId: string | null) =>
+      appendOp(elsewhere, {
+        org: 'org-elsewhere',
+        actor: OWNER,
+        kind: 'org.created',
+        entity: id,
+        payload: { id, parentId, slug: id, name: id, description: '' } as never,
+      });
+    created('org-elsewhere', null);
+    created('dept-of-another-log', 'org-elsewhere');
+    expect((await deliver(other, 'org-elsewhere', [elsewhere.ops])).held.length).toBe(2);
+    for (const gw of [other, bare]) {
+      const on = await deliver(gw, ORG, [g1.ops, g2.ops]);
+      expect(on.held).toContain(inOwnDept.id);
+      expect(on.held).not.toContain(across.id);
+      expect(on.refused).toEqual(['wiki.revision']);
+    }
+  }, 60_000);
+
   it('refuses an op whose payload fails its schema before judging it, and takes the rest', async () => {
     const { g1, g2, write, rename } = await setting();
     const bad = write(g2, OWNER, 'org.created', 'dept', null);

@@ -64,6 +64,7 @@ const orgOf = (op: Op) => (op.payload as Record<string, unknown>).orgId;
 
 export const NOT_ADMITTED = 'not-admitted';
 export const NO_ROLE = 'no-role';
+export const NOT_IN_LOG = 'not-in-log';
 
 /** The role a `member.role` op gives, or null for 'none' and anything unknown. */
 function roleGiven(op: Op): Role | null {
@@ -94,6 +95,10 @@ export class OpJudge implements OpAuthority {
       const reason = `${NOT_ADMITTED} (gateway ${op.author} is not admitted here)`;
       return { reason, keep: await this.everAdmitted(op.org, op.author, creation) };
     }
+    // Another log's department, or one not created yet: a peer must not reach across logs.
+    const where = targetOrg(op);
+    if (where !== op.org && !(await this.log.ever(op.org, 'org.created', where)).length)
+      return { reason: `${NOT_IN_LOG} (organisation ${where} is not created in this log)`, keep: false };
     const denial = await this.judgeActor(op, p, creation);
     if (!denial) return null;
     const keep =
