@@ -80,7 +80,10 @@ describe('revision texts', () => {
 
   it('undoes and redoes the migration without changing what is read or the state hash', async () => {
     const before = await everything();
-    await db.undoLastMigration({ transaction: 'each' });
+    // It and the migrations after it: runMigrations redoes them all.
+    const applied = async () =>
+      (await db.query(`SELECT 1 FROM migrations WHERE name = 'RevisionTextInOp1700000001100'`)).length > 0;
+    while (await applied()) await db.undoLastMigration({ transaction: 'each' });
     const undone = await stored();
     for (const r of undone.filter((r) => !r.derived)) expect(r.content).toBe(saved.get(r.id));
     // (The state hash is of stored rows, and these now hold texts.)

@@ -19,6 +19,7 @@ import { OpEntityOrder1700000000800 } from './migrations/1700000000800-op-entity
 import { SearchStale1700000000900 } from './migrations/1700000000900-search-stale.js';
 import { WikiHtmlOnRead1700000001000 } from './migrations/1700000001000-wiki-html-on-read.js';
 import { RevisionTextInOp1700000001100 } from './migrations/1700000001100-revision-text-in-op.js';
+import { OrgAnchor1700000001200 } from './migrations/1700000001200-org-anchor.js';
 
 export const MIGRATIONS = [
   Initial1700000000000,
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   SearchStale1700000000900,
   WikiHtmlOnRead1700000001000,
   RevisionTextInOp1700000001100,
+  OrgAnchor1700000001200,
 ];
 
 /**

@@ -126,6 +126,12 @@ export class OrgsProjection implements Projection, OnModuleInit {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
           [p.id, op.org, p.parentId, p.slug, p.name, p.description, op.actor, op.hlc, stamp],
         );
+        // The first creation applied anchors its log for good (OpJudge.judgeCreation); a rebuild keeps it.
+        if (isRoot)
+          await tx.query('INSERT OR IGNORE INTO org_anchor (org_id, creation_id) VALUES (?, ?)', [
+            op.org,
+            op.id,
+          ]);
         // An update may have arrived before the organisation it updates.
         const update = await latestOp(tx, op.org, 'org.updated', p.id);
         if (update) await this.apply(tx, update);
