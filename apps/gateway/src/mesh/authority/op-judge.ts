@@ -125,20 +125,17 @@ export class OpJudge implements OpAuthority {
   /**
    * Only the creation this gateway anchored the log on counts (org_anchor):
    * its place in the order is its author's choice, so a backdated one must
-   * not displace it. The first one applied becomes the anchor (OrgsProjection).
+   * not displace it. The first one applied becomes the anchor (OrgsProjection),
+   * so without one no creation is held yet.
    */
   private async judgeCreation(op: Op): Promise<string | null> {
     const [anchor]: { creation_id: string }[] = await this.tx.query(
       'SELECT creation_id FROM org_anchor WHERE org_id = ?',
       [op.org],
     );
-    if (anchor)
-      return anchor.creation_id === op.id ? null : `${NOT_ADMITTED} (organisation created by another op)`;
-    const existing = await this.creation(op.org);
-    if (existing && existing.gateway !== op.author && before(existing.at, op)) {
-      return `${NOT_ADMITTED} (organisation already created by another gateway)`;
-    }
-    return null;
+    return !anchor || anchor.creation_id === op.id
+      ? null
+      : `${NOT_ADMITTED} (organisation created by another op)`;
   }
 
   private async judgeActor(op: Op, p: Record<string, unknown>, creation: Creation): Promise<Denial | null> {
