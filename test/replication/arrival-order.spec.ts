@@ -61,6 +61,42 @@ interface Case {
   void: Op[];
   /** Ops that must end in effect on both gateways. */
   effective?: Op[];
+  /** Ops that must end refused on both gateways. */
+  refused?: Op[];
+}
+
+/** g2 admits g3 in the demoted admin's name, and g3 writes: both void. (g1 and write: for more ops of g1.) */
+async function admittedByDemotedAdmin(): Promise<Case & { g1: Author; write: Write }> {
+  const { g1, g2, g3, write, demotion, rename } = await setting();
+  const admission = write(g2, ADMIN, 'gateway.admitted', g3.identity.peerId, {
+    peerId: g3.identity.peerId,
+    inviteId: 'inv3',
+  });
+  const byG3 = rename(g3, 'from g3');
+  return { ops: [g1.ops, g2.ops, g3.ops], late: demotion, void: [admission, byG3], g1, write };
+}
+
+/**
+ * g2 admits g3; g3, not having heard of the demotion, revokes g2 in the
+ * demoted admin's name (void); then g2 writes an op refused on grounds of
+ * its own. Where the revocation is in effect, g2 is not admitted at that op,
+ * which alone would keep it void: its own grounds must refuse it there too.
+ */
+async function revokedByDemotedAdmin(opOfG2: (g2: Author, write: Write) => Op): Promise<Case> {
+  const { g1, g2, g3, write, demotion } = await setting();
+  const admitted = write(g2, OWNER, 'gateway.admitted', g3.identity.peerId, {
+    peerId: g3.identity.peerId,
+    inviteId: 'inv3',
+  });
+  const revocation = write(g3, ADMIN, 'gateway.revoked', g2.identity.peerId, { peerId: g2.identity.peerId });
+  g2.wall = 8_000;
+  const refused = opOfG2(g2, write);
+  return {
+    ops: [g1.ops, [admitted], g3.ops, [refused]],
+    late: demotion,
+    void: [revocation],
+    refused: [refused],
+  };
 }
 
 /** A purchase-request version whose `submit` transition takes `role`. */
@@ -79,15 +115,7 @@ const version = (versionId: string, n: number, role: string) => ({
 });
 
 const CASES: Record<string, () => Promise<Case>> = {
-  'a gateway admitted by a demoted admin': async () => {
-    const { g1, g2, g3, write, demotion, rename } = await setting();
-    const admission = write(g2, ADMIN, 'gateway.admitted', g3.identity.peerId, {
-      peerId: g3.identity.peerId,
-      inviteId: 'inv3',
-    });
-    const byG3 = rename(g3, 'from g3');
-    return { ops: [g1.ops, g2.ops, g3.ops], late: demotion, void: [admission, byG3] };
-  },
+  'a gateway admitted by a demoted admin': admittedByDemotedAdmin,
   'an admission resting on a gateway invite by a demoted admin': async () => {
     const { g1, g2, g3, write, demotion, rename } = await setting();
     const invite = write(g2, ADMIN, 'gateway.invited', 'inv4', {
@@ -134,6 +162,20 @@ const CASES: Record<string, () => Promise<Case>> = {
     rename(g2, 'later');
     return { ops: [g1.ops, g2.ops], late: demotion, void: [change] };
   },
+  'an op of a gateway revoked by a demoted admin, about a department of another log': () =>
+    revokedByDemotedAdmin((g2, write) =>
+      write(g2, OWNER, 'wiki.revision', 'dept-x/home', {
+        orgId: 'dept-x',
+        path: 'home',
+        title: 'Home',
+        content: 'x',
+        resolves: false,
+      }),
+    ),
+  'an op of a gateway revoked by a demoted admin, by an actor who never held a role': () =>
+    revokedByDemotedAdmin((g2, write) =>
+      write(g2, 'acc-nobody', 'org.updated', ORG, { id: ORG, name: 'taken', description: '' }),
+    ),
   'a transition resting on a migration to a version that lets a demoted admin take it': async () => {
     const { g1, g2, write } = await setting();
     // All on g2, after the demotion (5,000): the item starts on v1, where only an admin may submit.
@@ -180,14 +222,14 @@ describe('refusals do not depend on arrival order', () => {
 
   for (const [name, make] of Object.entries(CASES)) {
     it(`${name}: the same ops held, the same void, whatever the arrival order`, async () => {
-      const { ops, late: lastOne, void: voided, effective = [] } = await make();
+      const { ops, late: lastOne, void: voided, effective = [], refused = [] } = await make();
       const [late, early] = await Promise.all([startTestGateway(), startTestGateway()]);
       gateways.push(late, early);
       const [first, ...rest] = ops;
       const onLate = await deliver(late, ORG, [first.filter((op) => op !== lastOne), ...rest, [lastOne]]);
       const onEarly = await deliver(early, ORG, ops);
       for (const on of [onLate, onEarly]) {
-        expect(on.refused).toEqual([]);
+        expect(on.refused).toEqual(refused.map((op) => op.kind));
         for (const op of voided) expect(on.voided).toContain(op.id);
         for (const op of effective) {
           expect(on.held).toContain(op.id);
@@ -199,18 +241,21 @@ describe('refusals do not depend on arrival order', () => {
     }, 60_000);
   }
 
-  it('finishes at the next start a reconciliation cut short after its ops committed', async () => {
-    const { ops, late: demotion, void: voided } = await CASES['a gateway admitted by a demoted admin']();
+  const owed = async (gw: TestGateway) =>
+    (await gw.gateway.dataSource.query('SELECT 1 FROM gateway_setting WHERE key = ?', [RECONCILE_OWED]))
+      .length;
+
+  /** A gateway whose reconciliation of a late demotion failed after the demotion committed, and what it should hold. */
+  async function cutShort() {
+    const { ops, late: demotion, void: voided, g1, write } = await admittedByDemotedAdmin();
     const [first, ...rest] = ops;
     const reference = await startTestGateway();
     gateways.push(reference);
     const expected = await deliver(reference, ORG, ops);
-    const owed = async (gw: TestGateway) =>
-      (await gw.gateway.dataSource.query('SELECT 1 FROM gateway_setting WHERE key = ?', [RECONCILE_OWED]))
-        .length;
     expect(await owed(reference)).toBe(0);
 
     const gw = await startTestGateway();
+    gateways.push(gw);
     await deliver(gw, ORG, [first.filter((op) => op !== demotion), ...rest]);
     // The rebuild the demotion calls for fails once its ops have committed (as a power cut would cut it).
     const cut = vi
@@ -223,7 +268,30 @@ describe('refusals do not depend on arrival order', () => {
     expect(await owed(gw)).toBe(1);
     const stale = await gw.gateway.app.get(OpLogService).voidOpsOf(ORG);
     expect(stale.map((v) => v.op.id)).not.toContain(voided[0].id);
+    return { gw, expected, g1, write };
+  }
 
+  it('a failed reconciliation stays owed until a later ingest rebuilds in full', async () => {
+    const { gw, expected, g1, write } = await cutShort();
+    // A role op placed last: by itself it would need no rebuild.
+    g1.wall = 9_000;
+    const later = write(g1, OWNER, 'member.role', `${ORG}/acc-late`, {
+      orgId: ORG,
+      accountId: 'acc-late',
+      role: 'member',
+    });
+    const result = await gw.gateway.app
+      .get(OpLogService)
+      .ingest([later], { authority: (tx) => new OpJudge(tx) });
+    expect(result.rebuilt).toBe(true);
+    expect(await owed(gw)).toBe(0);
+    const now = await deliver(gw, ORG, []);
+    expect(now.voided).toEqual(expected.voided);
+    expect(now.held).toEqual([...expected.held, later.id].sort());
+  }, 60_000);
+
+  it('finishes at the next start a reconciliation cut short after its ops committed', async () => {
+    const { gw, expected } = await cutShort();
     await gw.close();
     const restarted = await startTestGateway({ dataDir: gw.dataDir });
     gateways.push(restarted);

@@ -1,5 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../oplog/tokens.js';
 import { OrgsModule } from '../orgs/orgs.module.js';
 import { AdmissionProjection } from './admission/admission.projection.js';
 import { GatewayInvitesService } from './admission/gateway-invites.service.js';
@@ -33,5 +35,13 @@ export class MeshModule {}
 
 /** Starts the gateway's libp2p node; one-shot commands (backup, schema...) never call it. */
 export async function startMesh(app: INestApplicationContext): Promise<void> {
+  // A reconciliation cut short last time is finished before any sync (not in CLI commands:
+  // `gatehouse backup` runs beside a live gateway).
+  await app
+    .get(GatewayOpStore)
+    .settleOwedReconciliation()
+    .catch((err) =>
+      app.get<Logger>(LOGGER).error({ err }, 'owed authority reconciliation failed; still owed'),
+    );
   await app.get(MeshNodeService).start();
 }

@@ -67,6 +67,8 @@ export class OpLogService implements OnModuleInit {
   /** Every projection was rebuilt from the log: caches of projected rows are stale. */
   readonly rebuilt = new Subject<void>();
   private readonly reconciler: AuthorityReconciler;
+  /** A reconciliation failed in this process: its mark stays until a full rebuild commits. */
+  private reconcileFailed = false;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
@@ -232,16 +234,8 @@ export class OpLogService implements OnModuleInit {
       for (const r of result.rejected) this.metrics.opsRejected.inc({ reason: r.reason.split(' ')[0] });
       for (const v of result.voided) this.metrics.opsVoided.inc({ reason: v.reason.split(' ')[0] });
       if (result.forks.length) this.metrics.forks.inc(result.forks.length);
-      if (options.authority && stored.some(mayChangeVerdicts)) {
-        if (await this.reconciler.needsRebuild(stored, options.authority)) {
-          await this.db.transaction(async (tx) => {
-            await this.reconciler.rebuild(tx, options.authority);
-            await tx.query(SETTLE_RECONCILIATION_SQL);
-          });
-          this.metrics.authorityRebuilds.inc();
-          result.rebuilt = true;
-        } else await this.db.query(SETTLE_RECONCILIATION_SQL);
-      }
+      if (options.authority && stored.some(mayChangeVerdicts))
+        result.rebuilt = await this.reconcile(stored, options.authority);
       if (result.applied.length) this.committed.next(result.applied);
       if (stored.length) this.stored.next(stored);
       if (result.rebuilt) this.rebuilt.next();
@@ -250,19 +244,50 @@ export class OpLogService implements OnModuleInit {
   }
 
   /**
+   * After an ingest committed ops that may change verdicts (and the mark
+   * saying so): rebuilds if ops held from before now get other verdicts, or
+   * if an earlier reconciliation failed (its mark is this one too, so only
+   * a full rebuild may clear it). Returns whether it rebuilt.
+   */
+  private async reconcile(stored: readonly Op[], authority: AuthorityFactory): Promise<boolean> {
+    try {
+      if (!this.reconcileFailed && !(await this.reconciler.needsRebuild(stored, authority))) {
+        await this.db.query(SETTLE_RECONCILIATION_SQL);
+        return false;
+      }
+      await this.rebuildSettling(authority);
+      return true;
+    } catch (err) {
+      this.reconcileFailed = true;
+      throw err;
+    }
+  }
+
+  private async rebuildSettling(authority: AuthorityFactory): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.reconciler.rebuild(tx, authority);
+      await tx.query(SETTLE_RECONCILIATION_SQL);
+    });
+    this.reconcileFailed = false;
+    this.metrics.authorityRebuilds.inc();
+  }
+
+  /**
    * Rebuilds with `authority` if a reconciliation was owed: an ingest
    * committed ops that may change verdicts, and the gateway stopped (or the
-   * rebuild failed) before their reconciliation committed. Run at start.
+   * rebuild failed) before their reconciliation committed. Run at start. A
+   * failure leaves it owed: the next such ingest rebuilds in full.
    */
   async settleOwedReconciliation(authority: AuthorityFactory): Promise<boolean> {
     return this.writes.run(async () => {
       const [owed] = await this.db.query('SELECT 1 FROM gateway_setting WHERE key = ?', [RECONCILE_OWED]);
       if (!owed) return false;
-      await this.db.transaction(async (tx) => {
-        await this.reconciler.rebuild(tx, authority);
-        await tx.query(SETTLE_RECONCILIATION_SQL);
-      });
-      this.metrics.authorityRebuilds.inc();
+      try {
+        await this.rebuildSettling(authority);
+      } catch (err) {
+        this.reconcileFailed = true;
+        throw err;
+      }
       this.rebuilt.next();
       return true;
     });

@@ -91,20 +91,24 @@ export class OpJudge implements OpAuthority {
       return { reason: `${NOT_ADMITTED} (the organisation's creation is not held)`, keep: false };
     if (before(op, creation.at))
       return { reason: `${NOT_ADMITTED} (before the organisation's creation)`, keep: false };
-    if (!(await this.admitted(op.org, op.author, op, creation))) {
-      const reason = `${NOT_ADMITTED} (gateway ${op.author} is not admitted here)`;
-      return { reason, keep: await this.everAdmitted(op.org, op.author, creation) };
-    }
+    const admitted = await this.admitted(op.org, op.author, op, creation);
+    const notAdmitted = `${NOT_ADMITTED} (gateway ${op.author} is not admitted here)`;
+    if (!admitted && !(await this.everAdmitted(op.org, op.author, creation)))
+      return { reason: notAdmitted, keep: false };
     // Another log's department, or one not created yet: a peer must not reach across logs.
     const where = targetOrg(op);
     if (where !== op.org && !(await this.log.ever(op.org, 'org.created', where)).length)
       return { reason: `${NOT_IN_LOG} (organisation ${where} is not created in this log)`, keep: false };
+    // Judged even for a gateway admitted once but not now: whether that admission is in effect can
+    // change as ops arrive, and a refusal must not depend on it.
     const denial = await this.judgeActor(op, p, creation);
-    if (!denial) return null;
     const keep =
-      denial.everHeld ??
-      (!!denial.needs && (await this.everHeld(op, denial.needs.role, denial.needs.where, creation)));
-    return { reason: denial.reason, keep };
+      !denial ||
+      (denial.everHeld ??
+        (!!denial.needs && (await this.everHeld(op, denial.needs.role, denial.needs.where, creation))));
+    if (denial && !keep) return { reason: denial.reason, keep: false };
+    if (!admitted) return { reason: notAdmitted, keep: true };
+    return denial ? { reason: denial.reason, keep: true } : null;
   }
 
   applied(op: Op): void {

@@ -1,11 +1,5 @@
 import type { IngestOutcome, InviteRedemption, Op, OpStore, StoredOp, VersionVector } from '@gatehouse/mesh';
-import {
-  Inject,
-  Injectable,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import type { AuthorityFactory } from '../../oplog/authority-reconciler.js';
@@ -27,7 +21,7 @@ const judged: AuthorityFactory = (tx) => new OpJudge(tx);
  * the log.
  */
 @Injectable()
-export class GatewayOpStore implements OpStore, OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+export class GatewayOpStore implements OpStore, OnModuleInit, OnModuleDestroy {
   private readonly vectors = new Map<string, Record<string, number>>();
   private subscription: Subscription | null = null;
 
@@ -48,9 +42,9 @@ export class GatewayOpStore implements OpStore, OnModuleInit, OnApplicationBoots
     });
   }
 
-  /** A reconciliation cut short last time (see RECONCILE_OWED) is finished before any sync. */
-  async onApplicationBootstrap(): Promise<void> {
-    await this.oplog.settleOwedReconciliation(judged);
+  /** Finishes a reconciliation cut short last time (see RECONCILE_OWED); startMesh calls it. */
+  settleOwedReconciliation(): Promise<boolean> {
+    return this.oplog.settleOwedReconciliation(judged);
   }
 
   onModuleDestroy(): void {
