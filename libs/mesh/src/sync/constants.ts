@@ -35,6 +35,11 @@ export const SYNC_TIMEOUTS = {
   frameMs: 30_000,
   /** A whole pull, however large: beyond this it is cut and resumed later. */
   pullMs: 10 * 60_000,
+  /**
+   * Once our side of an exchange is done and closed, how long the peer has to close its side
+   * before the stream is aborted: a half-closed stream still holds a protocol stream slot at both ends.
+   */
+  closeMs: 2_000,
 } as const;
 
 /** Streams of this protocol one peer may hold open towards us, and we towards it. */

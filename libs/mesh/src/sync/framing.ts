@@ -9,6 +9,7 @@ import {
   InvalidMessageLengthError,
   lpStream,
 } from '@libp2p/utils';
+import { SYNC_TIMEOUTS } from './constants.js';
 import { encodeMessage, type SyncMessage, SyncProtocolError } from './messages.js';
 
 /** The remote end closed the stream (or it was reset) before a whole frame arrived. */
@@ -31,6 +32,24 @@ function varintLength(n: number): number {
   return len;
 }
 
+/**
+ * lpStream's length decoder, refusing a prefix longer than `maxBytes` as it arrives: lpStream checks
+ * a prefix's length only once its varint ends, and reads (and holds) a garbled one, every byte with
+ * the continuation bit set, for as long as it keeps coming.
+ */
+function boundedLengthDecoder(maxBytes: number) {
+  return (data: { readonly byteLength: number; get(index: number): number }): number => {
+    let value = 0;
+    for (let i = 0; i < data.byteLength; i++) {
+      if (i === maxBytes) throw new InvalidDataLengthLengthError(`length prefix over ${maxBytes} bytes`);
+      const byte = data.get(i);
+      value += (byte & 0x7f) * 2 ** (7 * i);
+      if (byte < 0x80) return value;
+    }
+    throw new RangeError('incomplete length prefix'); // lpStream reads another byte
+  };
+}
+
 /** Whether an error means the stream went away under us (reset, closed, aborted), not a protocol fault. */
 export function isStreamEnded(err: unknown): boolean {
   return err instanceof StreamEndedError || (err instanceof Error && STREAM_ENDINGS.has(err.name));
@@ -38,13 +57,18 @@ export function isStreamEnded(err: unknown): boolean {
 
 export class FramedStream {
   private readonly lp;
+  private closing = false;
 
   constructor(
     readonly stream: Stream,
     maxFrameBytes: number,
   ) {
     // The byte buffer must hold a couple of frames that arrive before we read them.
-    this.lp = lpStream(stream, { maxDataLength: maxFrameBytes, maxBufferSize: maxFrameBytes * 3 });
+    this.lp = lpStream(stream, {
+      maxDataLength: maxFrameBytes,
+      maxBufferSize: maxFrameBytes * 3,
+      lengthDecoder: boundedLengthDecoder(varintLength(maxFrameBytes)),
+    });
   }
 
   /** Reads the next frame's bytes; oversized frames become 'too-large', a closed stream StreamEndedError. */
@@ -72,22 +96,38 @@ export class FramedStream {
     return bytes.byteLength + varintLength(bytes.byteLength);
   }
 
-  /** Best-effort error reply, then a graceful close; never throws. */
+  /** Best-effort error reply, then a close (see close()); never throws. */
   async fail(code: SyncProtocolError['code'], msg: string): Promise<void> {
     try {
       await this.write({ t: 'err', code, msg: msg.slice(0, 500) }, { signal: AbortSignal.timeout(2000) });
-      await this.stream.close({ signal: AbortSignal.timeout(2000) });
     } catch {
       this.stream.abort(new Error(`sync error: ${code}`));
+      return;
     }
+    await this.close();
   }
 
-  /** Graceful close, falling back to abort; never throws. */
+  /**
+   * Closes our side, falling back to abort; never throws, and closes once. In libp2p 3 this is a
+   * half-close: the stream, and the protocol stream slot it takes at both ends, lasts until the
+   * peer closes its side too, so a peer that has not within SYNC_TIMEOUTS.closeMs gets an abort.
+   */
   async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
     try {
       await this.stream.close({ signal: AbortSignal.timeout(5000) });
     } catch (err) {
       this.stream.abort(err as Error);
+      return;
     }
+    this.abortUnlessClosedWithin(SYNC_TIMEOUTS.closeMs);
+  }
+
+  private abortUnlessClosedWithin(ms: number): void {
+    if (this.stream.status !== 'open') return;
+    const timer = setTimeout(() => this.stream.abort(new Error('the peer kept its side open')), ms);
+    timer.unref();
+    this.stream.addEventListener('close', () => clearTimeout(timer), { once: true });
   }
 }

@@ -99,3 +99,39 @@ describe('pullOver timing', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
+
+describe('pullOver against a hostile server', () => {
+  it('stops a pull and penalises a server that sends more batches than the window lets ahead of our acks', async () => {
+    const { author, store, client, server, state, ctx, penalties } = await setup(5_000);
+    store.ingestDelayMs = 300;
+    const ops = author.write(ORG, 50);
+    // The window is 1; this server sends every batch at once and never reads an ack.
+    const framed = new FramedStream(server, SYNC_LIMITS.maxFrameBytes);
+    const flood = (async () => {
+      await framed.read({});
+      for (const op of ops) await framed.write({ t: 'ops', ops: [[op.bytes, op.sig]] }, {});
+      await framed.write({ t: 'end', vv: { [author.peerId]: 50 } }, {});
+    })().catch(() => {});
+    await expect(pullOver(ctx, client, 'server', ORG, state)).rejects.toMatchObject({ code: 'malformed' });
+    expect(penalties).toEqual(['malformed']);
+    // What the store took stayed within the window.
+    expect(store.opCount(ORG)).toBeLessThanOrEqual(1);
+    await flood;
+  });
+
+  it.each([
+    ['announces a frame over the size limit', new Uint8Array([0x80, 0x80, 0x80, 0x20])],
+    ['never ends (every byte has the continuation bit)', new Uint8Array(64).fill(0xff)],
+  ])('penalises a server whose length prefix %s, at once', async (_case, prefix) => {
+    const { client, server, state, ctx, penalties } = await setup(5_000);
+    const framed = new FramedStream(server, SYNC_LIMITS.maxFrameBytes);
+    void framed.read({}).then(
+      () => server.send(prefix),
+      () => {},
+    );
+    const started = performance.now();
+    await expect(pullOver(ctx, client, 'server', ORG, state)).rejects.toMatchObject({ code: 'too-large' });
+    expect(penalties).toEqual(['too-large']);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});

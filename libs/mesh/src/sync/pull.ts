@@ -73,6 +73,9 @@ export async function pullOver(
 
   /** Decoded batches not yet applied, and how the reader stopped. */
   const arrived: Op[][] = [];
+  /** Batches received and acks sent: the server may be `ctx.window` batches ahead, no more. */
+  let received = 0;
+  let acked = 0;
   let ended: EndFrame | null = null;
   let failed: { err: unknown } | null = null;
   let wake: (() => void) | null = null;
@@ -108,24 +111,33 @@ export async function pullOver(
    * server whose window is full waits for our acks, not we for its frames.
    */
   const idle = new AbortController();
+  /** The server's next frame; a bad length prefix or a bad frame is its fault, being slow is not. */
+  const readFrame = async (): Promise<ReturnType<typeof parseServerFrame>> => {
+    try {
+      const bytes = await framed.read({ signal: AbortSignal.any([deadline, idle.signal]) });
+      state.bytesReceived += bytes.byteLength;
+      return parseServerFrame(bytes);
+    } catch (err) {
+      if (err instanceof SyncProtocolError && err.code !== 'timeout')
+        fault(err.code === 'too-large' ? 'too-large' : 'malformed', err.message);
+      throw err;
+    }
+  };
   const read = async () => {
     try {
       for (;;) {
-        const bytes = await framed.read({ signal: AbortSignal.any([deadline, idle.signal]) });
-        state.bytesReceived += bytes.byteLength;
-        let frame: ReturnType<typeof parseServerFrame>;
-        try {
-          frame = parseServerFrame(bytes);
-        } catch (err) {
-          if (err instanceof SyncProtocolError)
-            fault(err.code === 'too-large' ? 'too-large' : 'malformed', err.message);
-          throw err;
-        }
+        const frame = await readFrame();
         if (frame.t === 'err' || frame.t === 'end') {
           ended = frame;
+          // Nothing more to say either: close now, not once the store has taken what arrived (the
+          // server aborts a stream left open, see FramedStream.close).
+          void framed.close();
           return;
         }
         if (frame.t !== 'ops') fault('malformed', `unexpected ${frame.t} frame in a pull`);
+        // A server that does not wait for our acks would grow `arrived` while the store is slow.
+        if (++received - acked > ctx.window)
+          fault('malformed', `${received - acked} batches ahead of our acks, past a window of ${ctx.window}`);
         arrived.push(decodeBatch((frame as Extract<typeof frame, { t: 'ops' }>).ops));
         signal();
       }
@@ -147,11 +159,13 @@ export async function pullOver(
     refused += taken.length - ops.length;
     batches += count;
     // Acknowledged as they are taken, not once applied: the server sends the next batches while
-    // the store works on these. Memory stays bounded: a window of batches waits here while at
-    // most a window's worth is applied.
-    // After an `err` frame the server has stopped listening: acks would fail.
-    for (let i = 0; i < count && (ended as EndFrame | null)?.t !== 'err'; i++)
+    // the store works on these. Memory stays bounded: a window of batches waits here (the reader
+    // holds the server to it) while at most a window's worth is applied.
+    // After `end` or `err` the server wants no acks, and our side is closed.
+    for (let i = 0; i < count && !(ended as EndFrame | null); i++) {
+      acked += 1; // before the write: the server may answer the ack before the write resolves
       await framed.write({ t: 'ack' }, { signal: deadline });
+    }
     if (ops.length) {
       const outcome = await ctx.store.ingest(org, ops);
       applied += outcome.applied;
@@ -183,7 +197,6 @@ export async function pullOver(
       if (end?.t === 'end') {
         state.behind = vectorDistance(await ctx.store.versionVector(org), end.vv);
         state.ahead = vectorDistance(end.vv, await ctx.store.versionVector(org));
-        await framed.close();
         return { applied, duplicates, refused, batches, theirs: end.vv, refusedWith: null };
       }
       const stalled = setTimeout(
@@ -199,5 +212,8 @@ export async function pullOver(
     if (err instanceof SyncProtocolError) await framed.fail(err.code, err.message);
     else framed.stream.abort(err as Error);
     throw err;
+  } finally {
+    // However the pull ended (an `err` answer too): a stream left half-open holds a stream slot at both ends.
+    await framed.close();
   }
 }

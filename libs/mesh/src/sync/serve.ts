@@ -52,9 +52,13 @@ export async function serveStream(ctx: ServeContext, stream: Stream, peer: strin
   }
 }
 
+/** A refusal that is no fault of the client's: answered, not penalised. */
+class NoFault extends SyncProtocolError {}
+
 async function refuse(ctx: ServeContext, framed: FramedStream, peer: string, err: unknown): Promise<void> {
   if (err instanceof SyncProtocolError) {
-    if (err.code !== 'busy' && err.code !== 'internal') ctx.penalise(peer, err.code as Offence, err.message);
+    if (err.code !== 'busy' && err.code !== 'internal' && !(err instanceof NoFault))
+      ctx.penalise(peer, err.code as Offence, err.message);
     await framed.fail(err.code, err.message);
     return;
   }
@@ -96,10 +100,7 @@ async function servePull(
     });
     for await (const batch of batches) {
       if (credit === 0) {
-        const ack = await framed.read({
-          signal: AbortSignal.any([deadline, AbortSignal.timeout(SYNC_TIMEOUTS.frameMs)]),
-        });
-        parseClientFrame(ack);
+        await readAck(framed, deadline);
         credit += 1;
       }
       state.bytesSent += await framed.write({ t: 'ops', ops: batch }, { signal: deadline });
@@ -113,6 +114,23 @@ async function servePull(
     if (left > 0) ctx.serving.set(peer, left);
     else ctx.serving.delete(peer);
   }
+}
+
+/**
+ * Waits for the client's next ack. An honest client acks a batch when its store takes it, which can be
+ * long after a frame timeout (a projection rebuild shares the store's write queue): the wait lasts up
+ * to the pull's deadline, and running out of it is no fault of the client's.
+ */
+async function readAck(framed: FramedStream, deadline: AbortSignal): Promise<void> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await framed.read({ signal: deadline });
+  } catch (err) {
+    if (err instanceof SyncProtocolError && err.code === 'timeout')
+      throw new NoFault('timeout', 'no ack before the pull deadline');
+    throw err;
+  }
+  parseClientFrame(bytes);
 }
 
 async function serveHave(

@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../testing/replication-suite.js';
+import { connectPeers, type Libp2pSuitePeer, startLibp2pPeer } from '../testing/setups.js';
+import { MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, SYNC_LIMITS, SYNC_PROTOCOL } from './constants.js';
+import { FramedStream } from './framing.js';
+import { parseServerFrame } from './messages.js';
+
+const ORG = 'org-streams';
+const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'] };
+/** More exchanges than either end may hold streams open for. */
+const PAST_THE_LIMITS = Math.max(MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS) + 2;
+
+/** The sync streams `from` holds open on its connections to `to`. */
+function syncStreams(from: Libp2pSuitePeer, to: Libp2pSuitePeer) {
+  return from.node
+    .getConnections(to.node.peerId)
+    .flatMap((c) => c.streams)
+    .filter((s) => s.protocol === SYNC_PROTOCOL);
+}
+
+describe('sync streams over libp2p', () => {
+  const started: Libp2pSuitePeer[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((s) => s.node.stop()));
+  });
+
+  /** A server holding five ops of ORG, and a connected client that does not host ORG yet (so no pull runs on connect). */
+  async function pair() {
+    const server = await startLibp2pPeer({ peers: 2 }, LOOPBACK);
+    const client = await startLibp2pPeer({ peers: 2 }, LOOPBACK);
+    started.push(server, client);
+    server.peer.store.host(ORG, [client.peer.id]);
+    server.peer.store.write(ORG, 5);
+    await connectPeers([client, server], 0, 1, server.node.getMultiaddrs());
+    await client.peer.sync.whenIdle();
+    return { server, client };
+  }
+
+  /** The client pulls ORG, which it now hosts, and gets all five ops. */
+  async function expectNormalPull(server: Libp2pSuitePeer, client: Libp2pSuitePeer) {
+    client.peer.store.host(ORG, [server.peer.id]);
+    const result = await client.peer.sync.pull(server.peer.id, ORG);
+    expect(result).toMatchObject({ applied: 5, refusedWith: null });
+  }
+
+  it('closes the streams of refused pulls on both ends: refusals past the stream limits leave later pulls working', async () => {
+    const { server, client } = await pair();
+    for (let i = 0; i < PAST_THE_LIMITS; i++) {
+      const result = await client.peer.sync.pull(server.peer.id, 'org-not-hosted-there');
+      expect(result.refusedWith).toBe('unknown-org');
+    }
+    await expectNormalPull(server, client);
+    await eventually(
+      () => syncStreams(client, server).length === 0 && syncStreams(server, client).length === 0,
+      5000,
+      'no sync streams left open',
+    );
+  });
+
+  it('aborts the streams of refused requests a client never closes, so they do not keep its stream slots', async () => {
+    const { server, client } = await pair();
+    // A client that reads the refusal and keeps its end open, up to its own stream limit.
+    for (let i = 0; i < MAX_OUTBOUND_STREAMS; i++) {
+      const stream = await client.node.dialProtocol(server.node.getMultiaddrs(), SYNC_PROTOCOL, {
+        signal: AbortSignal.timeout(5000),
+      });
+      const framed = new FramedStream(stream, SYNC_LIMITS.maxFrameBytes);
+      await framed.write({ t: 'pull', org: 'org-not-hosted-there', vv: {}, win: 1 }, {});
+      expect(parseServerFrame(await framed.read({}))).toMatchObject({ t: 'err', code: 'unknown-org' });
+    }
+    expect(syncStreams(server, client).length).toBeGreaterThan(0);
+    await eventually(() => syncStreams(server, client).length === 0, 10_000, 'the server to drop them');
+    await eventually(() => syncStreams(client, server).length === 0, 5000, 'the client to see them go');
+    await expectNormalPull(server, client);
+  });
+});
