@@ -234,10 +234,11 @@ export class OpLogService implements OnModuleInit {
       for (const r of result.rejected) this.metrics.opsRejected.inc({ reason: r.reason.split(' ')[0] });
       for (const v of result.voided) this.metrics.opsVoided.inc({ reason: v.reason.split(' ')[0] });
       if (result.forks.length) this.metrics.forks.inc(result.forks.length);
-      if (options.authority && stored.some(mayChangeVerdicts))
-        result.rebuilt = await this.reconcile(stored, options.authority);
+      // Told before reconciling: these ops are committed even if the reconciliation fails.
       if (result.applied.length) this.committed.next(result.applied);
       if (stored.length) this.stored.next(stored);
+      if (options.authority && stored.some(mayChangeVerdicts))
+        result.rebuilt = await this.reconcile(stored, options.authority);
       if (result.rebuilt) this.rebuilt.next();
       return result;
     });
