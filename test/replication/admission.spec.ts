@@ -5,7 +5,10 @@
  * gateway is shut out.
  */
 
+import { generateIdentity } from '@gatehouse/mesh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayInvitesService } from '../../apps/gateway/src/mesh/admission/gateway-invites.service.js';
+import { decodeInviteCode } from '../../apps/gateway/src/mesh/admission/invite-code.util.js';
 import { MeshNodeService } from '../../apps/gateway/src/mesh/node/mesh-node.service.js';
 import { OpLogService } from '../../apps/gateway/src/oplog/oplog.service.js';
 import {
@@ -128,6 +131,24 @@ describe('gateway admission', () => {
     } finally {
       await b.gateway.app.get(MeshNodeService).start();
     }
+  });
+
+  it('redeems an invite only at the gateway that issued it, not at a co-host holding its copy', async () => {
+    const [a, b] = gws;
+    const code = decodeInviteCode(await inviteCode(a.operator, orgId));
+    const held = async () =>
+      (await b.gateway.dataSource.query('SELECT 1 FROM gateway_invite WHERE id = ?', [code.invite])).length >
+      0;
+    await until(held, 10_000, 'the invite replicated to the co-host');
+    // Someone holding the code (a leaked copy) tries it where the first redemption may not have arrived.
+    const stranger = (await generateIdentity()).peerId;
+    const redemption = { org: code.org, invite: code.invite, secret: code.secret, peer: stranger };
+    expect(await b.gateway.app.get(GatewayInvitesService).redeem(redemption)).toBe('invalid');
+    const admitted = await b.gateway.dataSource.query(
+      `SELECT 1 FROM op WHERE org = ? AND kind = 'gateway.admitted' AND entity = ?`,
+      [orgId, stranger],
+    );
+    expect(admitted).toEqual([]);
   });
 
   it('takes an invite code once only (a retry by the same gateway is answered again)', async () => {

@@ -6,8 +6,14 @@
 export interface ConnectionPolicy {
   /** Connections held at once; the connection manager prunes beyond this. */
   readonly maxConnections: number;
-  /** Inbound connections still in their handshake at once. */
+  /**
+   * Inbound connections still in their handshake at once, node-wide: a host
+   * holding them all with silent sockets locks every other gateway out, so
+   * there are many, and each gets little time (inboundUpgradeTimeoutMs).
+   */
   readonly maxIncomingPendingConnections: number;
+  /** How long an inbound connection may take to finish its Noise and Yamux handshake. */
+  readonly inboundUpgradeTimeoutMs: number;
   /** Inbound connection attempts per second from one host. */
   readonly inboundConnectionThreshold: number;
   readonly maxParallelDials: number;
@@ -18,7 +24,8 @@ export interface ConnectionPolicy {
 
 export const SMALL_BOX_POLICY: ConnectionPolicy = {
   maxConnections: 64,
-  maxIncomingPendingConnections: 8,
+  maxIncomingPendingConnections: 64,
+  inboundUpgradeTimeoutMs: 5_000,
   inboundConnectionThreshold: 5,
   maxParallelDials: 8,
   dialTimeoutMs: 10_000,

@@ -1,5 +1,7 @@
+import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { generateIdentity } from '../identity/gateway-identity.js';
+import { SMALL_BOX_POLICY } from './connection-policy.js';
 import { createGatewayNode } from './gateway-node.js';
 
 describe('createGatewayNode', () => {
@@ -28,6 +30,40 @@ describe('createGatewayNode', () => {
       await Promise.all([a.stop(), b.stop()]);
     }
     expect(a.status).toBe('stopped');
+  });
+
+  it('still takes a gateway while silent sockets hold handshake slots (more than the old limit of 8)', async () => {
+    const [ia, ib] = await Promise.all([generateIdentity(), generateIdentity()]);
+    const a = await createGatewayNode({
+      privateKey: ia.privateKey,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      mdns: false,
+      dht: false,
+    });
+    const b = await createGatewayNode({
+      privateKey: ib.privateKey,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      mdns: false,
+      dht: false,
+    });
+    const port = Number(a.getMultiaddrs()[0].toString().split('/')[4]);
+    // From distinct loopback hosts, so the per-host rate limit does not turn them away first.
+    const silent = 16;
+    expect(silent).toBeLessThan(SMALL_BOX_POLICY.maxIncomingPendingConnections);
+    const sockets: Socket[] = [];
+    try {
+      for (let i = 0; i < silent; i++) {
+        const socket = connect({ host: '127.0.0.1', port, localAddress: `127.0.0.${i + 2}` });
+        socket.on('error', () => {});
+        await new Promise((resolve) => socket.once('connect', resolve));
+        sockets.push(socket);
+      }
+      const rtt = await b.services.ping.ping(a.getMultiaddrs()[0], { signal: AbortSignal.timeout(5000) });
+      expect(rtt).toBeGreaterThanOrEqual(0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await Promise.all([a.stop(), b.stop()]);
+    }
   });
 
   it('refuses connections from a banned peer', async () => {

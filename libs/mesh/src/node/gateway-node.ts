@@ -150,6 +150,7 @@ export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
     connectionManager: {
       maxConnections: policy.maxConnections,
       maxIncomingPendingConnections: policy.maxIncomingPendingConnections,
+      inboundUpgradeTimeout: policy.inboundUpgradeTimeoutMs,
       inboundConnectionThreshold: policy.inboundConnectionThreshold,
       maxParallelDials: policy.maxParallelDials,
       dialTimeout: policy.dialTimeoutMs,

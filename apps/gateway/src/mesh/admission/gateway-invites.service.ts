@@ -80,6 +80,13 @@ export class GatewayInvitesService {
         [request.invite, request.org],
       );
       if (!invite) return 'invalid';
+      // Only the gateway that issued an invite redeems it: every co-host holds the invite's row, and
+      // one cut off from the issuer would not see the first redemption, so a code would work once each.
+      const [issued]: { author: string }[] = await this.db.query(
+        `SELECT author FROM op WHERE org = ? AND kind = 'gateway.invited' AND entity = ? ORDER BY hlc, author, seq LIMIT 1`,
+        [request.org, invite.id],
+      );
+      if (issued?.author !== this.identity.peerId) return 'invalid';
       const [admission]: { status: string }[] = await this.db.query(
         'SELECT status FROM gateway_admission WHERE org_id = ? AND peer_id = ?',
         [request.org, request.peer],
