@@ -6,7 +6,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * its place in the log order, which its author chooses: a creation backdated
  * by any key a peer relays would take the organisation over. Local to this
  * gateway, never replicated. Filled from the logs held (each one's first
- * creation) and, later, when a log's first creation is accepted.
+ * creation) and, later, by OrgsProjection when a log's first creation is applied.
  */
 export class OrgAnchor1700000001200 implements MigrationInterface {
   name = 'OrgAnchor1700000001200';

@@ -6,6 +6,7 @@ import type { Viewer } from '../../auth/viewer.js';
 import { badInput, conflict } from '../../common/gatehouse-error.js';
 import { newId, newSecret, sha256Hex } from '../../common/ids.js';
 import { SerialQueue } from '../../common/serial-queue.js';
+import { latestOp } from '../../oplog/op-row.js';
 import { OpLogService } from '../../oplog/oplog.service.js';
 import { DATA_SOURCE, GATEWAY_IDENTITY } from '../../oplog/tokens.js';
 import { AccessService, type OrgRow } from '../../orgs/access.service.js';
@@ -82,10 +83,7 @@ export class GatewayInvitesService {
       if (!invite) return 'invalid';
       // Only the gateway that issued an invite redeems it: every co-host holds the invite's row, and
       // one cut off from the issuer would not see the first redemption, so a code would work once each.
-      const [issued]: { author: string }[] = await this.db.query(
-        `SELECT author FROM op WHERE org = ? AND kind = 'gateway.invited' AND entity = ? ORDER BY hlc, author, seq LIMIT 1`,
-        [request.org, invite.id],
-      );
+      const issued = await latestOp(this.db, request.org, 'gateway.invited', invite.id);
       if (issued?.author !== this.identity.peerId) return 'invalid';
       const [admission]: { status: string }[] = await this.db.query(
         'SELECT status FROM gateway_admission WHERE org_id = ? AND peer_id = ?',
