@@ -36,8 +36,9 @@ async function setting() {
   write(g1, OWNER, 'org.created', ORG, { id: ORG, parentId: null, slug: 'v', name: 'V', description: '' });
   write(g1, OWNER, 'member.role', `${ORG}/${ADMIN}`, { orgId: ORG, accountId: ADMIN, role: 'admin' });
   write(g1, OWNER, 'member.role', `${ORG}/${MEMBER}`, { orgId: ORG, accountId: MEMBER, role: 'member' });
-  const invite = (id: string) =>
-    write(g1, OWNER, 'gateway.invited', id, { inviteId: id, secretHash: 'a'.repeat(64), expiresAt: 9e12 });
+  /** A gateway invite issued by `by`, the only gateway that may redeem it. */
+  const invite = (id: string, by = g1) =>
+    write(by, OWNER, 'gateway.invited', id, { inviteId: id, secretHash: 'a'.repeat(64), expiresAt: 9e12 });
   invite('inv2');
   write(g1, OWNER, 'gateway.admitted', g2.identity.peerId, { peerId: g2.identity.peerId, inviteId: 'inv2' });
   invite('inv3');
@@ -49,7 +50,7 @@ async function setting() {
   });
   const rename = (a: Author, name: string) =>
     write(a, OWNER, 'org.updated', ORG, { id: ORG, name, description: '' });
-  return { g1, g2, g3, write, demotion, rename };
+  return { g1, g2, g3, write, invite, demotion, rename };
 }
 
 interface Case {
@@ -67,10 +68,11 @@ interface Case {
 
 /** g2 admits g3 in the demoted admin's name, and g3 writes: both void. (g1 and write: for more ops of g1.) */
 async function admittedByDemotedAdmin(): Promise<Case & { g1: Author; write: Write }> {
-  const { g1, g2, g3, write, demotion, rename } = await setting();
+  const { g1, g2, g3, write, invite, demotion, rename } = await setting();
+  invite('inv5', g2);
   const admission = write(g2, ADMIN, 'gateway.admitted', g3.identity.peerId, {
     peerId: g3.identity.peerId,
-    inviteId: 'inv3',
+    inviteId: 'inv5',
   });
   const byG3 = rename(g3, 'from g3');
   return { ops: [g1.ops, g2.ops, g3.ops], late: demotion, void: [admission, byG3], g1, write };
@@ -83,16 +85,17 @@ async function admittedByDemotedAdmin(): Promise<Case & { g1: Author; write: Wri
  * which alone would keep it void: its own grounds must refuse it there too.
  */
 async function revokedByDemotedAdmin(opOfG2: (g2: Author, write: Write) => Op): Promise<Case> {
-  const { g1, g2, g3, write, demotion } = await setting();
+  const { g1, g2, g3, write, invite, demotion } = await setting();
+  const issued = invite('inv5', g2);
   const admitted = write(g2, OWNER, 'gateway.admitted', g3.identity.peerId, {
     peerId: g3.identity.peerId,
-    inviteId: 'inv3',
+    inviteId: 'inv5',
   });
   const revocation = write(g3, ADMIN, 'gateway.revoked', g2.identity.peerId, { peerId: g2.identity.peerId });
   g2.wall = 8_000;
   const refused = opOfG2(g2, write);
   return {
-    ops: [g1.ops, [admitted], g3.ops, [refused]],
+    ops: [g1.ops, [issued, admitted], g3.ops, [refused]],
     late: demotion,
     void: [revocation],
     refused: [refused],
@@ -129,6 +132,15 @@ const CASES: Record<string, () => Promise<Case>> = {
     });
     rename(g2, 'later');
     return { ops: [g1.ops, g2.ops], late: demotion, void: [invite, admission] };
+  },
+  'an admission by a gateway that did not issue the invite': async () => {
+    const { g1, g2, g3, write, demotion } = await setting();
+    // inv3 is g1's: g2 holds a copy of it, but only g1 may redeem it.
+    const admission = write(g2, OWNER, 'gateway.admitted', g3.identity.peerId, {
+      peerId: g3.identity.peerId,
+      inviteId: 'inv3',
+    });
+    return { ops: [g1.ops, g2.ops], late: demotion, void: [], refused: [admission] };
   },
   'a member joining by an invite a demoted admin made': async () => {
     const { g1, g2, write, demotion, rename } = await setting();

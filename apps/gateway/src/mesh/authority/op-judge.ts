@@ -167,8 +167,10 @@ export class OpJudge implements OpAuthority {
       case 'member.role':
         return this.judgeRoleChange(op, p, creation);
       case 'gateway.admitted': {
+        const inviteId = String(p.inviteId);
         return (
-          (await this.restsOn(op, 'gateway.invited', String(p.inviteId), 'gateway invite')) ??
+          (await this.restsOn(op, 'gateway.invited', inviteId, 'gateway invite')) ??
+          (await this.redeemedByIssuer(op, inviteId)) ??
           need('admin', op.org)
         );
       }
@@ -203,6 +205,22 @@ export class OpJudge implements OpAuthority {
     return (await this.log.firstOf(op, kind, entity))
       ? { reason: `${NO_ROLE} (${what} ${entity} is void)`, everHeld: true }
       : { reason: `${NO_ROLE} (${what} ${entity} is not held)` };
+  }
+
+  /**
+   * Only the gateway that issued a gateway invite redeems it: every co-host
+   * holds a copy of the invite, secret hash included, and one cut off from
+   * the issuer must not admit a second gateway with the same code. Refused
+   * only if no invite of that id from this gateway was ever held.
+   */
+  private async redeemedByIssuer(op: Op, inviteId: string): Promise<Denial | null> {
+    const invite = await this.log.latest(op.org, 'gateway.invited', inviteId, op);
+    if (invite?.author === op.author) return null;
+    const reason = `${NO_ROLE} (gateway invite ${inviteId} was issued by gateway ${invite?.author}: only it redeems it)`;
+    const issuedHere = (await this.log.ever(op.org, 'gateway.invited', inviteId)).some(
+      (o) => o.author === op.author && before(o, op),
+    );
+    return issuedHere ? { reason, everHeld: true } : { reason };
   }
 
   /**
