@@ -3,10 +3,10 @@
  * log has never shown what it rests on; once a gateway has stored an op it
  * keeps it (void at worst), so a refusal that another gateway, hearing of a
  * demotion later, would not have made leaves the two holding different ops
- * for good. Each case: an admin demoted on g1 (placed first), acting on g2
+ * for good. Most cases: an admin demoted on g1 (placed first), acting on g2
  * before hearing of it, with ops resting on what it did; one gateway hears
  * of the demotion last, the other first, and both must end holding the same
- * ops, nothing refused.
+ * ops, the same void and the same refused.
  */
 import { generateIdentity, type Op } from '@gatehouse/mesh';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -141,6 +141,31 @@ const CASES: Record<string, () => Promise<Case>> = {
       inviteId: 'inv3',
     });
     return { ops: [g1.ops, g2.ops], late: demotion, void: [], refused: [admission] };
+  },
+  'a decision closed by its maker, the decision made again by another gateway first': async () => {
+    const { g1, g2, write } = await setting();
+    const decision = (actor: string, by: Author) =>
+      write(by, actor, 'decision.created', 'keys', {
+        orgId: ORG,
+        decisionId: 'keys',
+        title: 'Keys',
+        description: '',
+        method: 'majority',
+        options: [
+          { id: 'o1', label: 'A' },
+          { id: 'o2', label: 'B' },
+        ],
+        voterRoles: ['member'],
+        quorum: 1,
+        deadline: 9e12,
+      });
+    g1.wall = 6_500;
+    decision(MEMBER, g1);
+    // Reusing the id, placed before the member's decision (g2's clock says 6,000): only a dishonest peer does this.
+    decision(OWNER, g2);
+    g1.wall = 7_000;
+    const close = write(g1, MEMBER, 'decision.closed', 'keys', { orgId: ORG, decisionId: 'keys' });
+    return { ops: [g1.ops, g2.ops], late: close, void: [close] };
   },
   'a member joining by an invite a demoted admin made': async () => {
     const { g1, g2, write, demotion, rename } = await setting();

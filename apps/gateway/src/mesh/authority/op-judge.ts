@@ -102,13 +102,17 @@ export class OpJudge implements OpAuthority {
     // Judged even for a gateway admitted once but not now: whether that admission is in effect can
     // change as ops arrive, and a refusal must not depend on it.
     const denial = await this.judgeActor(op, p, creation);
-    const keep =
-      !denial ||
-      (denial.everHeld ??
-        (!!denial.needs && (await this.everHeld(op, denial.needs.role, denial.needs.where, creation))));
-    if (denial && !keep) return { reason: denial.reason, keep: false };
+    if (denial && !(await this.keeps(op, denial, creation))) return { reason: denial.reason, keep: false };
     if (!admitted) return { reason: notAdmitted, keep: true };
     return denial ? { reason: denial.reason, keep: true } : null;
+  }
+
+  /** A denied op is kept void, not refused, if the actor held what it needs at some point. */
+  private async keeps(op: Op, denial: Denial, creation: Creation): Promise<boolean> {
+    return (
+      denial.everHeld ??
+      (!!denial.needs && (await this.everHeld(op, denial.needs.role, denial.needs.where, creation)))
+    );
   }
 
   applied(op: Op): void {
@@ -178,9 +182,9 @@ export class OpJudge implements OpAuthority {
       case 'gateway.revoked':
         return need('admin', op.org);
       case 'decision.closed':
-        return (await need('member')) ?? this.makerOr(op, 'decision.created', need, 'admin');
+        return (await need('member')) ?? this.makerOr(op, 'decision.created', need, 'admin', creation);
       case 'blog.commentDeleted':
-        return (await need('member')) ?? this.makerOr(op, 'blog.comment', need, 'editor');
+        return (await need('member')) ?? this.makerOr(op, 'blog.comment', need, 'editor', creation);
       case 'decision.voted':
         return (await need('viewer')) ?? this.judgeVote(op, creation);
       case 'workflow.published':
@@ -232,21 +236,47 @@ export class OpJudge implements OpAuthority {
     kind: string,
     need: (role: Role) => Promise<Denial | null>,
     role: Role,
+    creation: Creation,
   ): Promise<Denial | null> {
-    const made = await this.log.firstOf(op, kind, op.entity);
-    if (made && orgOf(made) !== orgOf(op))
-      return { reason: `${NO_ROLE} (${kind} ${op.entity} is in another organisation)` };
-    return made?.actor === op.actor ? null : need(role);
+    return this.byMaker(op, kind, op.entity, creation, async (made) => {
+      if (made && orgOf(made) !== orgOf(op))
+        return { reason: `${NO_ROLE} (${kind} ${op.entity} is in another organisation)` };
+      return made?.actor === op.actor ? null : need(role);
+    });
+  }
+
+  /**
+   * Judges `op` by the first `kind` op that made `entity` before it (or by
+   * none). Only a dishonest peer makes one id twice, and which of its ops
+   * comes first can change as ops arrive: a denial by the first is only
+   * kept void, not refused, if another one held would not refuse the op.
+   */
+  private async byMaker(
+    op: Op,
+    kind: string,
+    entity: string,
+    creation: Creation,
+    judgeBy: (made: Op | undefined) => Promise<Denial | null>,
+  ): Promise<Denial | null> {
+    const [first, ...others] = (await this.log.ever(op.org, kind, entity)).filter((o) => before(o, op));
+    const denial = await judgeBy(first);
+    if (!denial || (await this.keeps(op, denial, creation))) return denial;
+    for (const other of others) {
+      const by = await judgeBy(other);
+      if (!by || (await this.keeps(op, by, creation))) return { ...denial, everHeld: true };
+    }
+    return denial;
   }
 
   /** A ballot takes one of the decision's voter roles (DecisionsService.mayVote). */
   private async judgeVote(op: Op, creation: Creation): Promise<Denial | null> {
     const decisionId = String((op.payload as Record<string, unknown>).decisionId);
-    const decision = await this.log.firstOf(op, 'decision.created', decisionId);
-    if (!decision) return { reason: `${NO_ROLE} (decision ${decisionId} is not held)` };
-    if (orgOf(decision) !== orgOf(op))
-      return { reason: `${NO_ROLE} (decision ${decisionId} is in another organisation)` };
-    return this.oneOf(op, stringList(decision.payload, 'voterRoles'), creation, 'the voter roles');
+    return this.byMaker(op, 'decision.created', decisionId, creation, async (decision) => {
+      if (!decision) return { reason: `${NO_ROLE} (decision ${decisionId} is not held)` };
+      if (orgOf(decision) !== orgOf(op))
+        return { reason: `${NO_ROLE} (decision ${decisionId} is in another organisation)` };
+      return this.oneOf(op, stringList(decision.payload, 'voterRoles'), creation, 'the voter roles');
+    });
   }
 
   /**
@@ -269,10 +299,16 @@ export class OpJudge implements OpAuthority {
    * the transition's place: the one it started on, or one a migration before
    * it moved it to (replay decides which, from the order).
    */
-  private async judgeTransition(op: Op, creation: Creation): Promise<Denial | null> {
+  private judgeTransition(op: Op, creation: Creation): Promise<Denial | null> {
+    return this.byMaker(op, 'workflow.itemStarted', op.entity, creation, (start) =>
+      start
+        ? this.judgeTransitionFrom(op, start, creation)
+        : Promise.resolve({ reason: `${NO_ROLE} (workflow item ${op.entity} is not held)` }),
+    );
+  }
+
+  private async judgeTransitionFrom(op: Op, start: Op, creation: Creation): Promise<Denial | null> {
     const transitionId = String((op.payload as Record<string, unknown>).transitionId);
-    const start = await this.log.firstOf(op, 'workflow.itemStarted', op.entity);
-    if (!start) return { reason: `${NO_ROLE} (workflow item ${op.entity} is not held)` };
     const started = start.payload as Record<string, unknown>;
     // Versions the item may be on: by effective migrations, or (for keeping it void) by void ones too.
     const movedTo = (migrations: Op[]) =>
