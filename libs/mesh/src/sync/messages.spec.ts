@@ -28,6 +28,9 @@ describe('sync messages', () => {
       code: 'busy',
     });
     expect(parseClientFrame(encodeMessage({ t: 'ack' }))).toEqual({ t: 'ack' });
+    const stop = { t: 'err', code: 'forged', msg: 'bad signature' } as const;
+    expect(parseClientFrame(encodeMessage(stop))).toEqual(stop);
+    expect(code(() => parseClientFrame(encode({ t: 'err', code: 'nope', msg: '' })))).toBe('malformed');
   });
 
   it('checks every field', () => {

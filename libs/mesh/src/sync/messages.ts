@@ -46,9 +46,12 @@ export type ServerFrame =
   | { readonly t: 'end'; readonly vv: VersionVector }
   | { readonly t: 'ok' }
   | { readonly t: 'joined'; readonly org: string }
-  | { readonly t: 'err'; readonly code: SyncErrorCode; readonly msg: string };
+  | ErrFrame;
 
-export type ClientFrame = { readonly t: 'ack' };
+export type ErrFrame = { readonly t: 'err'; readonly code: SyncErrorCode; readonly msg: string };
+
+/** Acks a batch; `err` says why the client stops (it found the batch forged, its pull gave up). */
+export type ClientFrame = { readonly t: 'ack' } | ErrFrame;
 
 export type SyncMessage = SyncRequest | ServerFrame | ClientFrame;
 
@@ -180,23 +183,28 @@ export function parseServerFrame(bytes: Uint8Array): ServerFrame {
     case 'joined':
       onlyKeys(m, ['t', 'org']);
       return { t: 'joined', org: text(m, 'org', ID_MAX) };
-    case 'err': {
-      onlyKeys(m, ['t', 'code', 'msg']);
-      const code = m.code;
-      if (typeof code !== 'string' || !(ERROR_CODES as readonly string[]).includes(code))
-        malformed('unknown error code');
-      const msg =
-        typeof m.msg === 'string' ? m.msg.slice(0, SYNC_LIMITS.maxErrorText) : malformed('msg must be text');
-      return { t: 'err', code: code as SyncErrorCode, msg };
-    }
+    case 'err':
+      return parseErr(m);
     default:
       return malformed('unknown frame type');
   }
 }
 
 export function parseClientFrame(bytes: Uint8Array): ClientFrame {
-  const m = decodeMap(bytes, 64);
+  // An err frame's text is bounded (maxErrorText characters, up to 4 UTF-8 bytes each).
+  const m = decodeMap(bytes, 64 + 4 * SYNC_LIMITS.maxErrorText);
+  if (m.t === 'err') return parseErr(m);
   if (m.t !== 'ack') malformed('expected ack');
   onlyKeys(m, ['t']);
   return { t: 'ack' };
+}
+
+function parseErr(m: Record<string, unknown>): ErrFrame {
+  onlyKeys(m, ['t', 'code', 'msg']);
+  const code = m.code;
+  if (typeof code !== 'string' || !(ERROR_CODES as readonly string[]).includes(code))
+    malformed('unknown error code');
+  const msg =
+    typeof m.msg === 'string' ? m.msg.slice(0, SYNC_LIMITS.maxErrorText) : malformed('msg must be text');
+  return { t: 'err', code: code as SyncErrorCode, msg };
 }

@@ -85,4 +85,16 @@ describe('serveStream waiting for acks', () => {
     expect(penalties).toEqual([]);
     expect(serving.size).toBe(0);
   });
+
+  it('ends a pull whose client stops with an err frame instead of an ack, without penalty', async () => {
+    const { clientStream, served, serving, penalties } = await setup();
+    const framed = new FramedStream(clientStream, SYNC_LIMITS.maxFrameBytes);
+    await framed.write({ t: 'pull', org: ORG, vv: {}, win: 1 }, {});
+    expect(parseServerFrame(await framed.read({}))).toMatchObject({ t: 'ops' });
+    // What a client that found the batch forged, or whose pull gave up, sends.
+    await framed.write({ t: 'err', code: 'forged', msg: 'op refused: bad signature' }, {});
+    await served;
+    expect(penalties).toEqual([]);
+    expect(serving.size).toBe(0);
+  });
 });

@@ -55,6 +55,9 @@ export async function serveStream(ctx: ServeContext, stream: Stream, peer: strin
 /** A refusal that is no fault of the client's: answered, not penalised. */
 class NoFault extends SyncProtocolError {}
 
+/** The client stopped the pull and said why: nothing to answer, nothing to penalise. */
+class ClientStopped extends Error {}
+
 async function refuse(ctx: ServeContext, framed: FramedStream, peer: string, err: unknown): Promise<void> {
   if (err instanceof SyncProtocolError) {
     if (err.code !== 'busy' && err.code !== 'internal' && !(err instanceof NoFault))
@@ -62,8 +65,8 @@ async function refuse(ctx: ServeContext, framed: FramedStream, peer: string, err
     await framed.fail(err.code, err.message);
     return;
   }
-  if (isStreamEnded(err)) {
-    // The client went away (link cut, pull abandoned): nothing to answer.
+  if (err instanceof ClientStopped || isStreamEnded(err)) {
+    // The client went away (link cut, pull abandoned) or said it stops: nothing to answer.
     framed.stream.abort(err as Error);
     return;
   }
@@ -130,7 +133,8 @@ async function readAck(framed: FramedStream, deadline: AbortSignal): Promise<voi
       throw new NoFault('timeout', 'no ack before the pull deadline');
     throw err;
   }
-  parseClientFrame(bytes);
+  const frame = parseClientFrame(bytes);
+  if (frame.t === 'err') throw new ClientStopped(`client stopped (${frame.code}): ${frame.msg}`);
 }
 
 async function serveHave(
