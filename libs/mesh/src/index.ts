@@ -23,6 +23,7 @@ export * from './node/gateway-node.js';
 export * from './node/peer-addresses.js';
 export * from './node/peer-gate.js';
 export * from './node/peer-keeper.js';
+export { RELAY_SERVER_DEFAULTS, type RelayServerInit, relayServer } from './node/relay-server.js';
 export * from './node/sticky-listen.js';
 export * from './oplog/canonical.js';
 export * from './oplog/chain.js';

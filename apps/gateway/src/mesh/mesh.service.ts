@@ -83,11 +83,7 @@ export class MeshService {
     await this.directory.recordJoin(code.org, code.peer, code.addrs);
     await this.node.keep(code.peer, code.addrs);
     // Answer once the first pull is done, or after a while with what arrived so far (it goes on).
-    const pulled = sync.requestPull(code.peer, code.org).then(() => true);
-    const complete = await Promise.race([
-      pulled,
-      new Promise<false>((r) => setTimeout(() => r(false), JOIN_WAIT_MS)),
-    ]);
+    const complete = await settlesWithin(sync.requestPull(code.peer, code.org), JOIN_WAIT_MS);
     return { orgId: code.org, viaPeerId: code.peer, ops: await this.oplog.opCount(code.org), complete };
   }
 
@@ -177,5 +173,18 @@ export class MeshService {
         seenAt: new Date(f.seen_at),
       })),
     };
+  }
+}
+
+/** Whether `work` is done within `ms`. The timer is cleared either way: it must not hold the process open. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeUp = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true), timeUp]);
+  } finally {
+    clearTimeout(timer);
   }
 }

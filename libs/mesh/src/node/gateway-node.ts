@@ -7,7 +7,7 @@
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { bootstrap } from '@libp2p/bootstrap';
-import { type CircuitRelayService, circuitRelayServer } from '@libp2p/circuit-relay-v2';
+import type { CircuitRelayService } from '@libp2p/circuit-relay-v2';
 import { type Identify, type IdentifyPush, identify, identifyPush } from '@libp2p/identify';
 import type { Libp2p, PeerDiscovery, PrivateKey, ServiceMap } from '@libp2p/interface';
 import { type KadDHT, kadDHT, passthroughMapper } from '@libp2p/kad-dht';
@@ -20,6 +20,7 @@ import { type ConnectionPolicy, SMALL_BOX_POLICY } from './connection-policy.js'
 import { gaterFor, type PeerGate } from './peer-gate.js';
 import { keepBootstrapPeers } from './peer-keeper.js';
 import { relayClientTransport } from './relay-client.js';
+import { type RelayServerInit, relayServer } from './relay-server.js';
 
 export type RelayMode = 'off' | 'client' | 'server';
 
@@ -48,9 +49,10 @@ export interface GatewayNodeInit<S extends ServiceMap = ServiceMap> {
   readonly region?: string;
   /**
    * `server`: run a circuit-relay-v2 server (no data or time limit on relayed
-   * connections). `client` (default): dial through relays, and reserve a slot
-   * on up to `relayReservations` connected relay servers, which gives this node
-   * `/p2p-circuit` addresses. `off`: neither.
+   * connections; slots as `relayServer` says). `client` (default): dial
+   * through relays, and reserve a slot on up to `relayReservations` connected
+   * relay servers, which gives this node `/p2p-circuit` addresses. `off`:
+   * neither.
    */
   readonly relay?: RelayMode;
   /**
@@ -58,6 +60,11 @@ export interface GatewayNodeInit<S extends ServiceMap = ServiceMap> {
    * or 0 when `announce` is set; 0 reserves none).
    */
   readonly relayReservations?: number;
+  /**
+   * Server mode: slots, their lifetime, and the peers to relay for first
+   * (`wanted`, e.g. co-hosts); see `RELAY_SERVER_DEFAULTS`.
+   */
+  readonly relayServer?: RelayServerInit;
   /** Run the region DHT (default on). Replication never depends on it. */
   readonly dht?: boolean;
   readonly policy?: Partial<ConnectionPolicy>;
@@ -124,15 +131,7 @@ export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
       clientMode: false,
     });
   }
-  if (relay === 'server') {
-    services.relay = circuitRelayServer({
-      reservations: {
-        maxReservations: 32,
-        // Sync streams carry whole logs: the default 128 KiB / 2 min cap would cut them.
-        applyDefaultLimit: false,
-      },
-    });
-  }
+  if (relay === 'server') services.relay = relayServer(init.relayServer);
 
   const node = await createLibp2p({
     privateKey: init.privateKey,

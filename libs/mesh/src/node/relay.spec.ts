@@ -3,13 +3,15 @@
  * listens on no address of its own, only on '/p2p-circuit': the relay is the
  * only way to reach it.
  */
-import type { Multiaddr } from '@multiformats/multiaddr';
+import { lpStream } from '@libp2p/utils';
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateIdentity } from '../identity/gateway-identity.js';
 import { eventually } from '../testing/replication-suite.js';
 import { createGatewayNode, type GatewayNode, type GatewayNodeInit } from './gateway-node.js';
 import { circuitAddresses, isRelayedAddress } from './peer-addresses.js';
 import { NO_RANDOM_WALK } from './relay-client.js';
+import { hostOf } from './relay-server.js';
 
 const running: GatewayNode[] = [];
 
@@ -42,6 +44,48 @@ function relaysOf(n: GatewayNode): Set<string> {
 }
 
 const reservationsOn = (relay: GatewayNode) => relay.services.relay?.reservations.size ?? 0;
+const holds = (relay: GatewayNode, n: GatewayNode) =>
+  relay.services.relay?.reservations.has(n.peerId) ?? false;
+
+const HOP = '/libp2p/circuit/relay/0.2.0/hop';
+const OK = 100;
+const PERMISSION_DENIED = 202;
+
+/** A peer that asks for reservations itself (no relay transport, so it never asks on its own). */
+const asker = () => node({ listen: [], relay: 'off' });
+
+/** Asks `relay` for a reservation (or its renewal) as a relay client does; answers the status (100: OK). */
+async function reserve(from: GatewayNode, relay: GatewayNode): Promise<number> {
+  const stream = await from.dialProtocol(relay.getMultiaddrs(), HOP, { signal: AbortSignal.timeout(5000) });
+  const lp = lpStream(stream);
+  await lp.write(Uint8Array.of(0x08, 0x00)); // HopMessage { type: RESERVE }
+  const answer = await lp.read({ signal: AbortSignal.timeout(5000) });
+  stream.abort(new Error('done'));
+  return hopStatus(answer.subarray());
+}
+
+/** The `status` field (5) of a protobuf HopMessage. */
+function hopStatus(msg: Uint8Array): number {
+  let at = 0;
+  const varint = () => {
+    let value = 0;
+    for (let shift = 0; at < msg.length; shift += 7) {
+      const byte = msg[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+    throw new RangeError('truncated varint');
+  };
+  while (at < msg.length) {
+    const tag = varint();
+    if ((tag & 7) === 2) {
+      const length = varint();
+      at += length;
+    } else if (tag >> 3 === 5) return varint();
+    else varint();
+  }
+  return -1;
+}
 
 describe('circuit relay', () => {
   it('a gateway behind NAT reserves a slot on a relay it dials, and a third gateway reaches it through the relay', async () => {
@@ -176,6 +220,77 @@ describe('circuit relay', () => {
     await expect(
       b.services.ping.ping(circuitAddresses(a), { signal: AbortSignal.timeout(5000) }),
     ).resolves.toBeGreaterThanOrEqual(0);
+  });
+
+  it('strangers share a few slots; a peer the relay wants gets one when they are taken', async () => {
+    const wanted = new Set<string>();
+    const r = await relayServer({ relayServer: { strangerReservations: 2, wanted: (p) => wanted.has(p) } });
+    const [s1, s2, s3, w] = [await asker(), await asker(), await asker(), await asker()];
+    wanted.add(w.peerId.toString());
+    expect(await reserve(s1, r)).toBe(OK);
+    expect(await reserve(s2, r)).toBe(OK);
+    expect(await reserve(s3, r)).toBe(PERMISSION_DENIED);
+    // Renewing takes no new place.
+    expect(await reserve(s1, r)).toBe(OK);
+    expect(await reserve(w, r)).toBe(OK);
+    expect(reservationsOn(r)).toBe(3);
+    expect(holds(r, s3)).toBe(false);
+  });
+
+  it('peers from one IP address hold at most a few slots, unless the relay wants them', async () => {
+    const wanted = new Set<string>();
+    const r = await relayServer({ relayServer: { reservationsPerIp: 2, wanted: (p) => wanted.has(p) } });
+    const [s1, s2, s3, w] = [await asker(), await asker(), await asker(), await asker()];
+    wanted.add(w.peerId.toString());
+    // All of them come from 127.0.0.1.
+    expect(await reserve(s1, r)).toBe(OK);
+    expect(await reserve(s2, r)).toBe(OK);
+    expect(await reserve(s3, r)).toBe(PERMISSION_DENIED);
+    expect(await reserve(w, r)).toBe(OK);
+    expect(reservationsOn(r)).toBe(3);
+    // With no predicate, every peer is a stranger.
+    const plain = await relayServer({ relayServer: { reservationsPerIp: 1 } });
+    expect(await reserve(s1, plain)).toBe(OK);
+    expect(await reserve(w, plain)).toBe(PERMISSION_DENIED);
+  });
+
+  it('a slot goes back as soon as its holder disconnects', async () => {
+    const r = await relayServer();
+    const a = await natted();
+    await a.dial(r.getMultiaddrs(), { signal: AbortSignal.timeout(5000) });
+    await eventually(() => circuitAddresses(a).length > 0, 10_000, 'a reservation');
+    expect(reservationsOn(r)).toBe(1);
+    await a.stop();
+    // libp2p's relay would hold it for the reservation's whole lifetime.
+    await eventually(() => reservationsOn(r) === 0, 5000, 'the slot to be released');
+  });
+
+  it('a reservation renewed again and again lasts until its last renewal runs out', async () => {
+    const ttl = 4000;
+    const r = await relayServer({ relayServer: { reservationTtlMs: ttl } });
+    const c = await asker();
+    const pause = (ms: number) => new Promise((res) => setTimeout(res, ms));
+    expect(await reserve(c, r)).toBe(OK);
+    await pause(1000);
+    expect(await reserve(c, r)).toBe(OK);
+    await pause(1000);
+    expect(await reserve(c, r)).toBe(OK);
+    const renewed = Date.now();
+    // retimeable-signal 1.0.1, left alone, would end it ttl after the second request.
+    await pause(ttl - 500);
+    expect(holds(r, c)).toBe(true);
+    await eventually(() => !holds(r, c), ttl, 'the reservation to expire');
+    expect(Date.now() - renewed).toBeGreaterThanOrEqual(ttl - 50);
+  });
+
+  it('counts IPv6 peers per /64, and IPv4 peers per address', () => {
+    expect(hostOf(multiaddr('/ip4/192.0.2.7/tcp/4001'))).toBe('192.0.2.7');
+    expect(hostOf(multiaddr('/ip6/2001:db8:1:2:3:4:5:6/tcp/4001'))).toBe('2001:db8:1:2::/64');
+    expect(hostOf(multiaddr('/ip6/2001:db8:1:2::9/tcp/4001'))).toBe('2001:db8:1:2::/64');
+    expect(hostOf(multiaddr('/ip6/2001:db8::1/tcp/4001'))).toBe('2001:db8:0:0::/64');
+    expect(hostOf(multiaddr('/ip6/::ffff:192.0.2.7/tcp/4001'))).toBe('192.0.2.7');
+    expect(hostOf(multiaddr('/ip6/::1/tcp/4001'))).toBe('0:0:0:0::/64');
+    expect(hostOf(multiaddr('/dns4/relay.example/tcp/4001'))).toBeNull();
   });
 
   it('a gateway that announces its own addresses takes no relay slot', async () => {

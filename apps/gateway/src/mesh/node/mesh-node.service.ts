@@ -82,6 +82,8 @@ export class MeshNodeService implements OnModuleDestroy {
         mdns: this.config.mdns,
         region: this.config.region,
         relay: this.config.relay,
+        // A relay server keeps slots for co-hosts however many strangers ask.
+        relayServer: { wanted: (peer) => this.directory.isCoHost(peer) },
         gate: this.scores,
         services: {
           sync: sync({ store: this.store, scores: this.scores, resyncIntervalMs: RESYNC_INTERVAL_MS }),
@@ -150,7 +152,7 @@ export class MeshNodeService implements OnModuleDestroy {
     });
   }
 
-  /** Dials the peers we knew before a restart; libp2p keeps redialling them when links drop. */
+  /** Dials the peers we knew before a restart (co-hosts first); libp2p keeps redialling them when links drop. */
   private async reconnect(): Promise<void> {
     const node = this.node;
     if (!node) return;
@@ -170,17 +172,12 @@ export class MeshNodeService implements OnModuleDestroy {
    * the ones to stay connected to, however long a link is down.
    */
   private async coHosts(): Promise<WantedPeers> {
-    const orgs = await this.directory.hostedOrgs();
     const out = new Map<string, ReturnType<typeof withPeerId>[]>();
-    for (const peer of await this.directory.knownPeers()) {
-      for (const org of orgs) {
-        if (!(await this.directory.mayReplicate(org, peer.peerId))) continue;
-        out.set(
-          peer.peerId,
-          parseAddresses(peer.addrs).map((a) => withPeerId(a.toString(), peer.peerId)),
-        );
-        break;
-      }
+    for (const peer of await this.directory.knownCoHosts()) {
+      out.set(
+        peer.peerId,
+        parseAddresses(peer.addrs).map((a) => withPeerId(a.toString(), peer.peerId)),
+      );
     }
     return out;
   }

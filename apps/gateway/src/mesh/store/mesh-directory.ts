@@ -2,6 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../../oplog/tokens.js';
 
+/**
+ * Rows of `mesh_peer` kept besides co-hosts' (the most recently seen). Any key
+ * that speaks the sync protocol is remembered, so without a bound throwaway
+ * keys would grow the table, and a bound that counted co-hosts would let them
+ * push co-hosts out.
+ */
+export const OTHER_PEERS_KEPT = 200;
+
+/** Peers remembered between two prunings of `mesh_peer`. */
+const PRUNE_EVERY = 50;
+
 export interface KnownPeer {
   readonly peerId: string;
   readonly addrs: string[];
@@ -23,6 +34,9 @@ export interface AdmittedGatewayRow {
  */
 @Injectable()
 export class MeshDirectory {
+  /** Starts full, so the first peer remembered after a start prunes what older versions kept. */
+  private rememberedSincePrune = PRUNE_EVERY;
+
   constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
 
   /** Top-level organisations whose log we hold, and those we joined and are still fetching. */
@@ -70,6 +84,37 @@ export class MeshDirectory {
     return seed.length > 0;
   }
 
+  /**
+   * Every peer that may exchange one of our organisations with us (see
+   * `mayReplicate`), whether or not we know where it is.
+   */
+  async coHosts(): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const org of await this.hostedOrgs()) {
+      const admitted: { peer_id: string }[] = await this.db.query(
+        `SELECT peer_id FROM gateway_admission WHERE org_id = ? AND status = 'admitted'`,
+        [org],
+      );
+      for (const row of admitted) out.add(row.peer_id);
+      // The creator and the seed count unless an admission row says otherwise (a revocation).
+      const seeds: { seed_peer: string }[] = await this.db.query(
+        'SELECT seed_peer FROM mesh_join WHERE org_id = ?',
+        [org],
+      );
+      const others = [await this.creator(org), ...seeds.map((s) => s.seed_peer)];
+      for (const peer of others) {
+        if (peer && !out.has(peer) && (await this.mayReplicate(org, peer))) out.add(peer);
+      }
+    }
+    return out;
+  }
+
+  /** Whether `peer` may exchange any organisation we host with us. */
+  async isCoHost(peer: string): Promise<boolean> {
+    for (const org of await this.hostedOrgs()) if (await this.mayReplicate(org, peer)) return true;
+    return false;
+  }
+
   gateways(org: string): Promise<AdmittedGatewayRow[]> {
     return this.db.query('SELECT * FROM gateway_admission WHERE org_id = ? ORDER BY stamp', [org]);
   }
@@ -89,6 +134,28 @@ export class MeshDirectory {
        ON CONFLICT (peer_id) DO UPDATE SET addrs = excluded.addrs, seen_at = excluded.seen_at`,
       [peerId, JSON.stringify(addrs.slice(0, 16)), Date.now()],
     );
+    if (++this.rememberedSincePrune >= PRUNE_EVERY) await this.prunePeers();
+  }
+
+  /** Forgets all but the OTHER_PEERS_KEPT most recently seen peers that are not co-hosts. */
+  async prunePeers(): Promise<void> {
+    this.rememberedSincePrune = 0;
+    const coHosts = await this.coHosts();
+    const rows: { peer_id: string }[] = await this.db.query(
+      'SELECT peer_id FROM mesh_peer ORDER BY seen_at DESC, peer_id',
+    );
+    const stale = rows
+      .map((r) => r.peer_id)
+      .filter((p) => !coHosts.has(p))
+      .slice(OTHER_PEERS_KEPT);
+    // In slices: SQLite limits the parameters of one statement.
+    for (let i = 0; i < stale.length; i += 500) {
+      const slice = stale.slice(i, i + 500);
+      await this.db.query(
+        `DELETE FROM mesh_peer WHERE peer_id IN (${slice.map(() => '?').join(', ')})`,
+        slice,
+      );
+    }
   }
 
   /** The addresses the node listened on last time (gateway_setting 'mesh.listen'). */
@@ -129,10 +196,30 @@ export class MeshDirectory {
     return row ? Number(row.value) : null;
   }
 
+  /**
+   * The peers to redial at start: every co-host we know an address of, however
+   * long ago it was seen, then the most recently seen others.
+   */
   async knownPeers(): Promise<KnownPeer[]> {
+    const { coHosts, others } = await this.peersByKind();
+    return [...coHosts, ...others.slice(0, OTHER_PEERS_KEPT)];
+  }
+
+  /** The co-hosts we know an address of: the peers to stay connected to. */
+  async knownCoHosts(): Promise<KnownPeer[]> {
+    return (await this.peersByKind()).coHosts;
+  }
+
+  private async peersByKind(): Promise<{ coHosts: KnownPeer[]; others: KnownPeer[] }> {
+    const coHostIds = await this.coHosts();
     const rows: { peer_id: string; addrs: string; seen_at: number }[] = await this.db.query(
-      'SELECT * FROM mesh_peer ORDER BY seen_at DESC LIMIT 200',
+      'SELECT * FROM mesh_peer ORDER BY seen_at DESC, peer_id',
     );
-    return rows.map((r) => ({ peerId: r.peer_id, addrs: JSON.parse(r.addrs), seenAt: r.seen_at }));
+    const out = { coHosts: [] as KnownPeer[], others: [] as KnownPeer[] };
+    for (const r of rows) {
+      const peer = { peerId: r.peer_id, addrs: JSON.parse(r.addrs), seenAt: r.seen_at };
+      (coHostIds.has(peer.peerId) ? out.coHosts : out.others).push(peer);
+    }
+    return out;
   }
 }

@@ -1,0 +1,74 @@
+/**
+ * The peers a gateway remembers and redials. Any key that speaks the sync
+ * protocol is remembered, so throwaway keys must neither push a co-host out
+ * of the redial list, however long ago it was seen, nor grow the table
+ * without bound.
+ */
+
+import { generateIdentity } from '@gatehouse/mesh';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MeshDirectory, OTHER_PEERS_KEPT } from '../../apps/gateway/src/mesh/store/mesh-directory.js';
+import {
+  createOrganization,
+  inviteCode,
+  join,
+  type MeshGateway,
+  startMeshGateways,
+  stopAll,
+} from './support/mesh-fixture.js';
+
+const directoryOf = (gw: MeshGateway) => gw.gateway.app.get(MeshDirectory);
+
+/** Remembers `count` unknown peers, each seen after the last. */
+async function rememberStrangers(gw: MeshGateway, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const { peerId } = await generateIdentity();
+    await directoryOf(gw).rememberPeer(peerId, [`/ip4/192.0.2.${i % 250}/tcp/4001`]);
+  }
+}
+
+/** Makes `peer` look as if `gw` last saw it long ago. */
+async function seenLongAgo(gw: MeshGateway, peer: string): Promise<void> {
+  await gw.gateway.dataSource.query('UPDATE mesh_peer SET seen_at = 1 WHERE peer_id = ?', [peer]);
+}
+
+describe('known peers', () => {
+  let gws: MeshGateway[] = [];
+
+  beforeAll(async () => {
+    gws = await startMeshGateways(2, 'known');
+    const [a, b] = gws;
+    const orgId = await createOrganization(a.operator, 'hamlet');
+    await join(b, await inviteCode(a.operator, orgId));
+  }, 60_000);
+  afterAll(() => stopAll(gws), 60_000);
+
+  it('keeps a co-host seen long ago in the redial list after 300 fresher unknown peers, and bounds the rest', async () => {
+    const [a, b] = gws;
+    // b joined through a, a's creating gateway; a admitted b. Each is the other's co-host.
+    for (const [here, coHost] of [
+      [b, a],
+      [a, b],
+    ] as const) {
+      expect((await directoryOf(here).knownCoHosts()).map((p) => p.peerId)).toContain(coHost.peerId);
+      // What a relay server asks before it keeps a slot for a peer.
+      expect(await directoryOf(here).isCoHost(coHost.peerId)).toBe(true);
+      expect(await directoryOf(here).isCoHost((await generateIdentity()).peerId)).toBe(false);
+      // A co-host that went away: not connected, last seen long ago.
+      if (coHost === b) await b.close();
+      await seenLongAgo(here, coHost.peerId);
+      await rememberStrangers(here, 300);
+
+      const known = (await directoryOf(here).knownPeers()).map((p) => p.peerId);
+      expect(known).toContain(coHost.peerId);
+      expect(known.length).toBeLessThanOrEqual(OTHER_PEERS_KEPT + 1);
+      const coHosts = await directoryOf(here).knownCoHosts();
+      expect(coHosts.map((p) => p.peerId)).toEqual([coHost.peerId]);
+      expect(coHosts[0].addrs.length).toBeGreaterThan(0);
+      // Pruned now and then: the strangers seen last are kept, the oldest forgotten.
+      await directoryOf(here).prunePeers();
+      const [{ n }] = await here.gateway.dataSource.query('SELECT COUNT(*) AS n FROM mesh_peer');
+      expect(n).toBe(OTHER_PEERS_KEPT + 1);
+    }
+  }, 60_000);
+});
