@@ -23,8 +23,12 @@ const [OWNER, ADMIN, MEMBER, NEWCOMER] = ['acc-owner', 'acc-admin', 'acc-member'
 
 type Write = (a: Author, actor: string, kind: string, entity: string, payload: unknown) => Op;
 
-/** g1 creates the organisation, admits g2, and (placed before all g2 writes) demotes the admin. */
-async function setting() {
+/**
+ * g1 creates the organisation, admits g2 (and g3 if asked: before the
+ * demotion, so no later op of g1 waits for it), and (placed before all g2
+ * writes) demotes the admin.
+ */
+async function setting({ admitG3 = false } = {}) {
   const author = async (wall: number): Promise<Author> => ({
     identity: await generateIdentity(),
     ops: [],
@@ -42,6 +46,11 @@ async function setting() {
   invite('inv2');
   write(g1, OWNER, 'gateway.admitted', g2.identity.peerId, { peerId: g2.identity.peerId, inviteId: 'inv2' });
   invite('inv3');
+  if (admitG3)
+    write(g1, OWNER, 'gateway.admitted', g3.identity.peerId, {
+      peerId: g3.identity.peerId,
+      inviteId: 'inv3',
+    });
   g1.wall = 5_000;
   const demotion = write(g1, OWNER, 'member.role', `${ORG}/${ADMIN}`, {
     orgId: ORG,
@@ -141,6 +150,19 @@ const CASES: Record<string, () => Promise<Case>> = {
       inviteId: 'inv3',
     });
     return { ops: [g1.ops, g2.ops], late: demotion, void: [], refused: [admission] };
+  },
+  'an admission by a gateway that did not issue the invite, the invite void until the demotion': async () => {
+    const { g1, g2, g3, write, invite, demotion } = await setting({ admitG3: true });
+    // Void once the demotion is known, and with it in effect g2's invite below is void.
+    const revocation = write(g3, ADMIN, 'gateway.revoked', g2.identity.peerId, {
+      peerId: g2.identity.peerId,
+    });
+    g2.wall = 7_500;
+    invite('inv9', g2);
+    g3.wall = 8_000;
+    const g4 = (await generateIdentity()).peerId;
+    const admission = write(g3, OWNER, 'gateway.admitted', g4, { peerId: g4, inviteId: 'inv9' });
+    return { ops: [g1.ops, g2.ops, g3.ops], late: demotion, void: [revocation], refused: [admission] };
   },
   'a decision closed by its maker, the decision made again by another gateway first': async () => {
     const { g1, g2, write } = await setting();

@@ -173,8 +173,8 @@ export class OpJudge implements OpAuthority {
       case 'gateway.admitted': {
         const inviteId = String(p.inviteId);
         return (
-          (await this.restsOn(op, 'gateway.invited', inviteId, 'gateway invite')) ??
           (await this.redeemedByIssuer(op, inviteId)) ??
+          (await this.restsOn(op, 'gateway.invited', inviteId, 'gateway invite')) ??
           need('admin', op.org)
         );
       }
@@ -214,17 +214,20 @@ export class OpJudge implements OpAuthority {
   /**
    * Only the gateway that issued a gateway invite redeems it: every co-host
    * holds a copy of the invite, secret hash included, and one cut off from
-   * the issuer must not admit a second gateway with the same code. Refused
-   * only if no invite of that id from this gateway was ever held.
+   * the issuer must not admit a second gateway with the same code. Decided
+   * on every invite of that id ever held, void ones too (whether one is void
+   * can change as ops arrive): refused if none is this gateway's, kept void
+   * if the one in effect is another's. An issuer's own invite is in its own
+   * chain, so always held by the time its admission is judged.
    */
   private async redeemedByIssuer(op: Op, inviteId: string): Promise<Denial | null> {
-    const invite = await this.log.latest(op.org, 'gateway.invited', inviteId, op);
-    if (invite?.author === op.author) return null;
-    const reason = `${NO_ROLE} (gateway invite ${inviteId} was issued by gateway ${invite?.author}: only it redeems it)`;
-    const issuedHere = (await this.log.ever(op.org, 'gateway.invited', inviteId)).some(
-      (o) => o.author === op.author && before(o, op),
-    );
-    return issuedHere ? { reason, everHeld: true } : { reason };
+    const issued = (await this.log.ever(op.org, 'gateway.invited', inviteId)).filter((o) => before(o, op));
+    if (!issued.length) return null; // restsOn: not held at all
+    const inEffect = await this.log.latest(op.org, 'gateway.invited', inviteId, op);
+    const issuer = (inEffect ?? issued[issued.length - 1]).author;
+    if (issuer === op.author) return null;
+    const reason = `${NO_ROLE} (gateway invite ${inviteId} was issued by gateway ${issuer}: only it redeems it)`;
+    return issued.some((o) => o.author === op.author) ? { reason, everHeld: true } : { reason };
   }
 
   /**
