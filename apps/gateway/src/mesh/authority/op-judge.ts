@@ -20,11 +20,11 @@
  */
 import { compareOps, type Op } from '@gatehouse/mesh';
 import type { EntityManager } from 'typeorm';
-import { type OpRow, opFromRow } from '../../oplog/op-row.js';
 import type { OpAuthority, Verdict } from '../../oplog/oplog.service.js';
-import { isRole, ROLES, type Role, roleAtLeast, strongest } from '../../orgs/roles.js';
+import { isRole, ROLES, type Role, roleAtLeast } from '../../orgs/roles.js';
 import { DESIGNER_ROLE } from '../../workflows/custom-roles.js';
 import { DEFAULT_KIND_ROLE, KIND_ROLES, targetOrg } from './authority-rules.js';
+import { type Creation, MemberRoles } from './member-roles.js';
 import { before, OpHistory, type Position } from './op-history.js';
 
 /** Why an actor may not do what an op does, and the role that would have allowed it. */
@@ -33,12 +33,6 @@ interface Denial {
   readonly needs?: { readonly role: Role; readonly where: string };
   /** Already known: whether the actor held what the op needs at some point (then it is kept void). */
   readonly everHeld?: boolean;
-}
-
-interface Creation {
-  readonly gateway: string;
-  readonly actor: string | null;
-  readonly at: Position;
 }
 
 /** A list of strings in a payload, or none: a void op was checked against its schema only. */
@@ -66,18 +60,14 @@ export const NOT_ADMITTED = 'not-admitted';
 export const NO_ROLE = 'no-role';
 export const NOT_IN_LOG = 'not-in-log';
 
-/** The role a `member.role` op gives, or null for 'none' and anything unknown. */
-function roleGiven(op: Op): Role | null {
-  const role = (op.payload as Record<string, unknown>).role;
-  return isRole(role) ? role : null;
-}
-
 export class OpJudge implements OpAuthority {
   private readonly creations = new Map<string, Creation | null>();
   private readonly log: OpHistory;
+  private readonly roles: MemberRoles;
 
   constructor(private readonly tx: EntityManager) {
     this.log = new OpHistory(tx);
+    this.roles = new MemberRoles(tx, this.log);
   }
 
   async judge(op: Op): Promise<Verdict> {
@@ -111,7 +101,7 @@ export class OpJudge implements OpAuthority {
   private async keeps(op: Op, denial: Denial, creation: Creation): Promise<boolean> {
     return (
       denial.everHeld ??
-      (!!denial.needs && (await this.everHeld(op, denial.needs.role, denial.needs.where, creation)))
+      (!!denial.needs && (await this.roles.everHeld(op, denial.needs.role, denial.needs.where, creation)))
     );
   }
 
@@ -151,7 +141,7 @@ export class OpJudge implements OpAuthority {
     if (!actor) return { reason: `${NO_ROLE} (ops from other gateways must name their actor)` };
     const org = targetOrg(op);
     const need = async (role: Role, where = org): Promise<Denial | null> => {
-      const has = await this.roleAt(op.org, where, actor, op, creation);
+      const has = await this.roles.roleAt(op.org, where, actor, op, creation);
       return roleAtLeast(has, role)
         ? null
         : {
@@ -366,14 +356,14 @@ export class OpJudge implements OpAuthority {
   ): Promise<Denial | null> {
     const actor = op.actor!;
     const where = targetOrg(op);
-    const orgRole = await this.roleAt(op.org, where, actor, op, creation);
+    const orgRole = await this.roles.roleAt(op.org, where, actor, op, creation);
     if (roles.some((r) => isRole(r) && roleAtLeast(orgRole, r))) return null;
     const custom = roles.filter((r) => !isRole(r));
-    if (orgRole && (await this.holdsCustomRole(op, where, actor, custom, op))) return null;
+    if (orgRole && (await this.roles.holdsCustomRole(op, where, actor, custom, op))) return null;
     const weakestOrgRole = ROLES.find((r) => everRoles.includes(r));
     const everHeld =
-      (!!weakestOrgRole && (await this.everHeld(op, weakestOrgRole, where, creation))) ||
-      (await this.holdsCustomRole(
+      (!!weakestOrgRole && (await this.roles.everHeld(op, weakestOrgRole, where, creation))) ||
+      (await this.roles.holdsCustomRole(
         op,
         where,
         actor,
@@ -384,27 +374,6 @@ export class OpJudge implements OpAuthority {
       reason: `${NO_ROLE} (${actor} holds none of ${what}: ${roles.join(', ') || 'none'})`,
       everHeld,
     };
-  }
-
-  /** Whether `account` was granted one of the custom `roles` in `orgId` or above it: as of `at`, or ever (null). */
-  private async holdsCustomRole(
-    op: Op,
-    orgId: string,
-    account: string,
-    roles: readonly string[],
-    at: Position | null,
-  ): Promise<boolean> {
-    for (const org of await this.log.chain(orgId, op.org)) {
-      for (const role of roles) {
-        const entity = `${org}/${account}/${role}`;
-        const grants = at
-          ? [await this.log.latest(op.org, 'workflow.roleGranted', entity, at)]
-          : await this.log.ever(op.org, 'workflow.roleGranted', entity);
-        if (grants.some((g) => (g?.payload as Record<string, unknown> | undefined)?.granted === true))
-          return true;
-      }
-    }
-    return false;
   }
 
   /** Admins set roles; only owners touch owners and admins; members join by invite or leave by themselves. */
@@ -419,92 +388,20 @@ export class OpJudge implements OpAuthority {
     const account = String(p.accountId);
     if (account === actor) {
       if (role === 'none') return null;
-      if (await this.joinedByInvite(op, orgId, actor, role)) return null;
-      if (await this.joinedByInvite(op, orgId, actor, role, { ever: true }))
+      if (await this.roles.joinedByInvite(op, orgId, actor, role)) return null;
+      if (await this.roles.joinedByInvite(op, orgId, actor, role, { ever: true }))
         return { reason: `${NO_ROLE} (the invite ${actor} joined by is void)`, everHeld: true };
     }
-    const mine = await this.roleAt(op.org, orgId, actor, op, creation);
-    const theirs = await this.roleAt(op.org, orgId, account, op, creation);
+    const mine = await this.roles.roleAt(op.org, orgId, actor, op, creation);
+    const theirs = await this.roles.roleAt(op.org, orgId, account, op, creation);
     const touchesTop = role === 'owner' || role === 'admin' || theirs === 'owner' || theirs === 'admin';
     const needed: Role = touchesTop ? 'owner' : 'admin';
     if (roleAtLeast(mine, needed)) return null;
     return {
       reason: `${NO_ROLE} (${actor} needs ${needed} to set roles, has ${mine ?? 'none'})`,
       // Admin, whatever is needed now: the target's role (owner or not) can change as ops arrive.
-      everHeld: await this.everHeld(op, 'admin', orgId, creation),
+      everHeld: await this.roles.everHeld(op, 'admin', orgId, creation),
     };
-  }
-
-  /**
-   * Whether the log shows `op`'s actor holding `role` in `where` (or above it)
-   * at any point, before or after the op: by creating the organisation, by a
-   * role given, or by an invite redeemed.
-   */
-  private async everHeld(op: Op, role: Role, where: string, creation: Creation): Promise<boolean> {
-    const actor = op.actor!;
-    if (actor === creation.actor) return true;
-    const chain = await this.log.chain(where, op.org);
-    for (const org of chain) {
-      const given = await this.log.ever(op.org, 'member.role', `${org}/${actor}`);
-      if (given.some((g) => roleAtLeast(roleGiven(g), role))) return true;
-    }
-    const invites = await this.redeemedInvites(op.org, actor);
-    return invites.some((ip) => chain.includes(String(ip.orgId)) && roleAtLeast(ip.role as Role, role));
-  }
-
-  /** Whether `actor` redeemed, before `op` (or `ever`, void redemptions too), an invite into `orgId` for at least `role`. */
-  private async joinedByInvite(
-    op: Op,
-    orgId: string,
-    actor: string,
-    role: Role,
-    { ever = false } = {},
-  ): Promise<boolean> {
-    const invites = await this.redeemedInvites(op.org, actor, ever ? undefined : op);
-    return invites.some((ip) => ip.orgId === orgId && roleAtLeast(ip.role as Role, role));
-  }
-
-  /** The invites `actor` redeemed (before `at`, when given), each as it stood when redeemed. */
-  private async redeemedInvites(
-    root: string,
-    actor: string,
-    at?: Position,
-  ): Promise<Record<string, unknown>[]> {
-    // Without `at`: ever, so void redemptions and invites count too.
-    const rows: OpRow[] = await this.tx.query(
-      `SELECT * FROM ${at ? 'op' : 'op_chain'} WHERE org = ? AND kind = 'invite.redeemed' ORDER BY hlc, author, seq`,
-      [root],
-    );
-    const out: Record<string, unknown>[] = [];
-    for (const redeemed of rows.map(opFromRow)) {
-      if (redeemed.actor !== actor || (at && !before(redeemed, at))) continue;
-      const inviteId = String((redeemed.payload as Record<string, unknown>).inviteId);
-      const invite = at
-        ? await this.log.latest(root, 'invite.created', inviteId, at)
-        : (await this.log.ever(root, 'invite.created', inviteId)).findLast((i) => before(i, redeemed));
-      if (invite) out.push(invite.payload as Record<string, unknown>);
-    }
-    return out;
-  }
-
-  /** The actor's effective role in `orgId` (or its parents) as of `at`. */
-  private async roleAt(
-    root: string,
-    orgId: string,
-    account: string,
-    at: Position,
-    creation: Creation,
-  ): Promise<Role | null> {
-    const roles: (Role | null)[] = [];
-    let rootRoleSet = false;
-    for (const org of await this.log.chain(orgId, root)) {
-      const last = await this.log.latest(root, 'member.role', `${org}/${account}`, at);
-      if (org === root && last) rootRoleSet = true;
-      roles.push(last ? roleGiven(last) : null);
-    }
-    // The account that created the organisation owns it until a role op says otherwise.
-    if (!rootRoleSet && account === creation.actor && before(creation.at, at)) roles.push('owner');
-    return strongest(roles);
   }
 
   private async creation(org: string): Promise<Creation | null> {
