@@ -23,6 +23,7 @@ import {
 } from '@libp2p/circuit-relay-v2';
 import type { ConnectionGater, Libp2pEvents, PeerId, TypedEventTarget } from '@libp2p/interface';
 import type { Multiaddr } from '@multiformats/multiaddr';
+import { withoutUndefined } from '../oplog/canonical.js';
 import { isRelayedAddress } from './peer-addresses.js';
 
 export interface RelayServerInit {
@@ -209,33 +210,12 @@ function renewableSignal(ms: number): RenewableSignal {
 export function hostOf(addr: Multiaddr): string | null {
   const [first] = addr.getComponents();
   if (first?.name === 'ip4') return first.value ?? null;
-  if (first?.name !== 'ip6' || !first.value) return null;
-  const groups = ip6Groups(first.value);
+  if (first?.name !== 'ip6') return null;
+  // The address's own 16 bytes, after the one-byte protocol code: no parsing of its text form.
+  const ip = addr.bytes.subarray(1, 17);
   // An IPv4 address written as IPv6 (::ffff:192.0.2.7) is that IPv4 host.
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff)
-    return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join('.');
-  return `${groups
-    .slice(0, 4)
-    .map((g) => g.toString(16))
-    .join(':')}::/64`;
-}
-
-/** The eight 16-bit groups of an IPv6 address. */
-function ip6Groups(ip: string): number[] {
-  const parse = (part: string): number[] =>
-    part
-      ? part.split(':').flatMap((g) => {
-          if (!g.includes('.')) return [Number.parseInt(g, 16) || 0];
-          const [a, b, c, d] = g.split('.').map(Number);
-          return [(a << 8) | b, (c << 8) | d];
-        })
-      : [];
-  const [head, tail] = ip.split('%')[0].split('::');
-  const left = parse(head);
-  const right = tail === undefined ? [] : parse(tail);
-  return [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill(0), ...right];
-}
-
-function withoutUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  if (ip.subarray(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff)
+    return ip.subarray(12).join('.');
+  const groups = [0, 2, 4, 6].map((at) => ((ip[at] << 8) | ip[at + 1]).toString(16));
+  return `${groups.join(':')}::/64`;
 }
