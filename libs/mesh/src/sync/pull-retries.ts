@@ -1,3 +1,5 @@
+import { dropTimers, peerOrgKey } from './peer-org-timers.js';
+
 /**
  * A pull that failed (a dropped stream, a timeout, a store error) is tried
  * again after a short, growing delay instead of waiting for the next
@@ -17,7 +19,7 @@ export class PullRetries {
 
   /** Records how a pull of `org` from `peer` ended: a success forgets earlier failures. */
   settle(peer: string, org: string, failed: boolean): void {
-    const key = `${peer}\0${org}`;
+    const key = peerOrgKey(peer, org);
     const entry = this.failing.get(key);
     if (entry?.timer) clearTimeout(entry.timer);
     if (!failed) {
@@ -41,15 +43,10 @@ export class PullRetries {
 
   /** A peer that went away: its connection's return starts a pull anyway. */
   forgetPeer(peer: string): void {
-    for (const [key, entry] of this.failing) {
-      if (!key.startsWith(`${peer}\0`)) continue;
-      if (entry.timer) clearTimeout(entry.timer);
-      this.failing.delete(key);
-    }
+    dropTimers(this.failing, peer);
   }
 
   clear(): void {
-    for (const entry of this.failing.values()) if (entry.timer) clearTimeout(entry.timer);
-    this.failing.clear();
+    dropTimers(this.failing);
   }
 }

@@ -29,6 +29,11 @@ export interface PullResult {
   readonly applied: number;
   readonly duplicates: number;
   readonly refused: number;
+  /**
+   * Of those, the ops that may be taken once this gateway holds more (their
+   * author's admission, their actor's role): all but those of forked chains.
+   */
+  readonly waiting: number;
   readonly batches: number;
   /** The server's version vector at the start of its answer (null when it refused). */
   readonly theirs: VersionVector | null;
@@ -61,11 +66,13 @@ export async function pullOver(
   let applied = 0;
   let duplicates = 0;
   let refused = 0;
+  let waiting = 0;
   let batches = 0;
   // The seq each author's next op must have: ops come in log order, each author's in seq order.
   const next = new Map<string, number>();
-  // Authors with a refused op: the rest of their chain cannot follow it in this pull.
-  const blocked = new Set<string>();
+  // Authors with a refused op: the rest of their chain cannot follow it in this pull. True when
+  // the refusal may be lifted later (not a fork).
+  const blocked = new Map<string, boolean>();
   const fault = (offence: Offence, message: string): never => {
     ctx.penalise(peer, offence, message);
     throw new SyncProtocolError(offence === 'forged' ? 'forged' : (offence as SyncErrorCode), message);
@@ -155,8 +162,15 @@ export async function pullOver(
     while (count < arrived.length && (count === 0 || size + arrived[count].length <= MAX_OPS_PER_APPLY))
       size += arrived[count++].length;
     const taken = arrived.splice(0, count).flat();
-    const ops = taken.filter((op) => !blocked.has(op.author));
-    refused += taken.length - ops.length;
+    const ops: Op[] = [];
+    for (const op of taken) {
+      const mayWait = blocked.get(op.author);
+      if (mayWait === undefined) ops.push(op);
+      else {
+        refused += 1;
+        if (mayWait) waiting += 1;
+      }
+    }
     batches += count;
     // Acknowledged as they are taken, not once applied: the server sends the next batches while
     // the store works on these. Memory stays bounded: a window of batches waits here (the reader
@@ -177,7 +191,11 @@ export async function pullOver(
         (r) => isSenderFault(r.reason) || (r.reason === FORKED_BY_AUTHOR && r.author === peer),
       );
       if (forged) fault('forged', `op ${forged.id} refused: ${forged.reason}`);
-      for (const r of outcome.rejected) blocked.add(r.author);
+      for (const r of outcome.rejected) {
+        const mayWait = r.reason !== FORKED_BY_AUTHOR;
+        if (mayWait) waiting += 1;
+        blocked.set(r.author, mayWait && blocked.get(r.author) !== false);
+      }
     }
   };
 
@@ -192,12 +210,12 @@ export async function pullOver(
       }
       const end = ended as EndFrame | null;
       if (end?.t === 'err') {
-        return { applied, duplicates, refused, batches, theirs: null, refusedWith: end.code };
+        return { applied, duplicates, refused, waiting, batches, theirs: null, refusedWith: end.code };
       }
       if (end?.t === 'end') {
         state.behind = vectorDistance(await ctx.store.versionVector(org), end.vv);
         state.ahead = vectorDistance(end.vv, await ctx.store.versionVector(org));
-        return { applied, duplicates, refused, batches, theirs: end.vv, refusedWith: null };
+        return { applied, duplicates, refused, waiting, batches, theirs: end.vv, refusedWith: null };
       }
       const stalled = setTimeout(
         () => idle.abort(new DOMException('no frame from the server in time', 'TimeoutError')),

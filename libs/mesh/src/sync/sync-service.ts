@@ -5,7 +5,9 @@
  *  - when the peer announces ops we lack (`have`), which it does within
  *    `announceDelayMs` of committing them,
  *  - every `resyncIntervalMs`, as a safety net,
- *  - after a failed pull, again within `retryBaseMs` (backing off).
+ *  - after a failed pull, again within `retryBaseMs` (backing off),
+ *  - when we commit ops of the organisation that may be grounds its last
+ *    pull lacked (see GroundsWatch).
  * At most one pull per (peer, organisation) runs at a time; a trigger during
  * a pull runs it once more afterwards.
  */
@@ -20,8 +22,10 @@ import {
   SYNC_TIMEOUTS,
 } from './constants.js';
 import { FramedStream } from './framing.js';
+import { GroundsWatch } from './grounds-watch.js';
 import { parseServerFrame, type SyncErrorCode, SyncProtocolError } from './messages.js';
 import type { OpStore } from './op-store.js';
+import { peerOrgKey } from './peer-org-timers.js';
 import { type Offence, PeerScores } from './peer-scores.js';
 import { type PullResult, pullOver } from './pull.js';
 import { PullRetries } from './pull-retries.js';
@@ -45,6 +49,7 @@ export class GatehouseSync implements SyncService, Startable {
   private readonly pendingAnnounce = new Set<string>();
   private readonly init: Required<Omit<SyncInit, 'store' | 'scores'>>;
   private readonly retries: PullRetries;
+  private readonly grounds: GroundsWatch;
   private controller = new AbortController();
   private topologyId: string | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -70,17 +75,19 @@ export class GatehouseSync implements SyncService, Startable {
         SYNC_LIMITS.targetBatchBytes,
       ),
     };
-    this.retries = new PullRetries({
+    const backOff = {
       baseMs: this.init.retryBaseMs,
       maxMs: this.init.resyncIntervalMs > 0 ? this.init.resyncIntervalMs : 60_000,
-      retry: (peer, org) => {
+      retry: (peer: string, org: string) => {
         if (!this.peers.has(peer)) return;
         void this.store
           .mayReplicate(org, peer)
           .then((may) => (may ? this.requestPull(peer, org) : undefined))
           .catch(() => {});
       },
-    });
+    };
+    this.retries = new PullRetries(backOff);
+    this.grounds = new GroundsWatch(backOff);
   }
 
   readonly [Symbol.toStringTag] = '@gatehouse/sync';
@@ -106,9 +113,13 @@ export class GatehouseSync implements SyncService, Startable {
       onDisconnect: (peerId) => {
         this.peers.delete(peerId.toString());
         this.retries.forgetPeer(peerId.toString());
+        this.grounds.forgetPeer(peerId.toString());
       },
     });
-    this.unsubscribe = this.store.onCommit((orgs) => this.queueAnnounce(orgs));
+    this.unsubscribe = this.store.onCommit((orgs) => {
+      this.grounds.committed(orgs);
+      this.queueAnnounce(orgs);
+    });
     if (this.init.resyncIntervalMs > 0) {
       this.resyncTimer = setInterval(() => {
         for (const peer of this.peers.keys()) void this.syncPeer(peer);
@@ -125,6 +136,7 @@ export class GatehouseSync implements SyncService, Startable {
     if (this.announceTimer) clearTimeout(this.announceTimer);
     this.resyncTimer = this.announceTimer = null;
     this.retries.clear();
+    this.grounds.clear();
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.topologyId) this.components.registrar.unregister(this.topologyId);
@@ -226,7 +238,7 @@ export class GatehouseSync implements SyncService, Startable {
    * more when it ends. Resolves when the pull (or the rerun) has finished.
    */
   requestPull(peer: string, org: string): Promise<void> {
-    const key = `${peer}\0${org}`;
+    const key = peerOrgKey(peer, org);
     const job = this.jobs.get(key);
     if (job) {
       job.again = true;
@@ -239,17 +251,27 @@ export class GatehouseSync implements SyncService, Startable {
         do {
           entry.again = false;
           if (!this.started || this.scores.isBanned(peer)) break;
+          const mark = this.grounds.mark(org);
           failed = await this.pull(peer, org).then(
-            (result) => result.refusedWith !== null && TRANSIENT.has(result.refusedWith),
-            // A peer caught sending bad input is penalised, not chased.
-            (err) => !(err instanceof SyncProtocolError) || TRANSIENT.has(err.code),
+            (result) => {
+              if (this.started && result.refusedWith) this.grounds.failed(peer, org);
+              else if (this.started) this.grounds.settle(peer, org, result.waiting, mark);
+              return result.refusedWith !== null && TRANSIENT.has(result.refusedWith);
+            },
+            (err) => {
+              if (this.started) this.grounds.failed(peer, org);
+              // A peer caught sending bad input is penalised, not chased.
+              return !(err instanceof SyncProtocolError) || TRANSIENT.has(err.code);
+            },
           );
         } while (entry.again);
       } finally {
         this.jobs.delete(key);
         // A peer that went away meanwhile is pulled from again when it reconnects.
-        if (!this.peers.has(peer)) this.retries.forgetPeer(peer);
-        else if (this.started) this.retries.settle(peer, org, failed && !this.scores.isBanned(peer));
+        if (!this.peers.has(peer)) {
+          this.retries.forgetPeer(peer);
+          this.grounds.forgetPeer(peer);
+        } else if (this.started) this.retries.settle(peer, org, failed && !this.scores.isBanned(peer));
       }
     })();
     this.jobs.set(key, entry);
@@ -327,6 +349,9 @@ export class GatehouseSync implements SyncService, Startable {
         [...this.peers.keys()].map(async (peer) => {
           try {
             if (!(await this.store.mayReplicate(org, peer))) return;
+            // A pull running now settles what the commit may change itself (see GroundsWatch.settle).
+            if (!this.jobs.has(peerOrgKey(peer, org)) && this.grounds.wants(peer, org))
+              void this.requestPull(peer, org);
             await this.sendHave(peer, org);
           } catch (err) {
             this.log('announcing %s to %s failed: %e', org, peer, err);

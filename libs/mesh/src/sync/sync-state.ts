@@ -3,6 +3,7 @@
  * worked, what it moved, and how far apart the two logs were at its end.
  */
 import type { VersionVector } from '../oplog/version-vector.js';
+import { peerOrgKey } from './peer-org-timers.js';
 
 export type SyncStatus = 'idle' | 'pulling' | 'error';
 
@@ -38,7 +39,7 @@ export class SyncStates {
   private readonly states = new Map<string, Mutable<SyncState>>();
 
   get(peer: string, org: string): Mutable<SyncState> {
-    const key = `${peer}\0${org}`;
+    const key = peerOrgKey(peer, org);
     let s = this.states.get(key);
     if (!s) {
       s = {

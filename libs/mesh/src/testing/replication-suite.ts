@@ -281,7 +281,9 @@ export function runReplicationSuite(name: string, setup: SuiteSetup): void {
         10_000,
         "c's ops",
       );
-      await b.sync.requestPull(c.id, ORG);
+      // The other branch (its 4th op, past b's vector) can never be taken: no commit here is
+      // grounds for pulling it again.
+      expect(await b.sync.pull(c.id, ORG)).toMatchObject({ refused: 1, waiting: 0 });
       expect(penalties).toEqual([]);
       expect(b.sync.scores.score(c.id).offences).toEqual({});
       // b keeps the branch it had.
@@ -344,6 +346,8 @@ export function runReplicationSuite(name: string, setup: SuiteSetup): void {
       expect(b.store.opCount(ORG)).toBe(0);
       // Authority refusals are not the forwarder's fault: a may know something b does not yet.
       expect(b.sync.scores.score(a.id).offences.forged).toBeUndefined();
+      // And they may be lifted: the ops wait for grounds (see GroundsWatch).
+      expect(await b.sync.pull(a.id, ORG)).toMatchObject({ refused: 5, waiting: 5 });
     });
 
     it('admits a gateway by a one-time invite, then replicates to it', async () => {
