@@ -221,4 +221,36 @@ describe('gateway admission', () => {
       voided.map((v) => v.op.id),
     );
   });
+
+  it('admits a revoked gateway again only with an invite issued after the revocation', async () => {
+    const [a, , c] = gws;
+    const revoke = (peerId: string) =>
+      a.operator.gql('mutation ($i: RevokeGatewayInput!) { revokeGateway(input: $i) }', {
+        i: { orgId, peerId },
+      });
+    const status = async () =>
+      (
+        await a.gateway.dataSource.query(
+          'SELECT status FROM gateway_admission WHERE org_id = ? AND peer_id = ?',
+          [orgId, c.peerId],
+        )
+      )[0]?.status;
+    // c was revoked above; an invite issued since admits it again.
+    expect(await status()).toBe('revoked');
+    await join(c, await inviteCode(a.operator, orgId));
+    expect(await status()).toBe('admitted');
+
+    // An invite issued before a revocation does not undo it.
+    const earlier = await inviteCode(a.operator, orgId);
+    await revoke(c.peerId);
+    const before = await opCount(a, orgId);
+    await expect(join(c, earlier)).rejects.toThrow(/revoked since it was issued/);
+    expect(await status()).toBe('revoked');
+    expect(await opCount(a, orgId)).toBe(before);
+
+    // Revoking again, or a gateway never admitted, is refused and writes nothing.
+    for (const peerId of [c.peerId, (await generateIdentity()).peerId])
+      await expect(revoke(peerId)).rejects.toThrow(/not admitted to this organisation/);
+    expect(await opCount(a, orgId)).toBe(before);
+  });
 });

@@ -39,6 +39,7 @@ export class MeshService {
 
   /** An admin of the organisation invites another gateway; the code carries our addresses. */
   async inviteGateway(viewer: Viewer | null, orgId: string, validForHours: number) {
+    if (!viewer) throw unauthenticated();
     const addrs = this.node.addresses();
     if (!addrs.length)
       throw conflict('the mesh is not running on this gateway, so no other gateway could reach it');
@@ -75,7 +76,9 @@ export class MeshService {
         throw conflict('a different gateway answered at the invite address');
     } catch (err) {
       if (err instanceof SyncProtocolError && err.code === 'invalid-invite')
-        throw conflict('the invite is unknown, used, expired, or its issuer is no longer an admin');
+        throw conflict(
+          'the invite is unknown, used or expired, its issuer is no longer an admin, or this gateway was revoked since it was issued',
+        );
       if (err instanceof SyncProtocolError) throw conflict(`the inviting gateway refused: ${err.message}`);
       if (err instanceof Error && err.name === 'GatehouseError') throw err;
       throw conflict(`could not reach the inviting gateway: ${(err as Error).message}`);

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { InviteRedemption } from '@gatehouse/mesh';
+import { type InviteRedemption, lwwStamp } from '@gatehouse/mesh';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Viewer } from '../../auth/viewer.js';
@@ -11,6 +11,7 @@ import { OpLogService } from '../../oplog/oplog.service.js';
 import { DATA_SOURCE, GATEWAY_IDENTITY } from '../../oplog/tokens.js';
 import { AccessService, type OrgRow } from '../../orgs/access.service.js';
 import { roleAtLeast } from '../../orgs/roles.js';
+import { MeshDirectory } from '../store/mesh-directory.js';
 import type {
   GatewayAdmittedPayload,
   GatewayInvitedPayload,
@@ -42,6 +43,7 @@ export class GatewayInvitesService {
     @Inject(GATEWAY_IDENTITY) private readonly identity: { peerId: string },
     private readonly oplog: OpLogService,
     private readonly access: AccessService,
+    private readonly directory: MeshDirectory,
   ) {}
 
   async create(
@@ -85,13 +87,15 @@ export class GatewayInvitesService {
       // one cut off from the issuer would not see the first redemption, so a code would work once each.
       const issued = await latestOp(this.db, request.org, 'gateway.invited', invite.id);
       if (issued?.author !== this.identity.peerId) return 'invalid';
-      const [admission]: { status: string }[] = await this.db.query(
-        'SELECT status FROM gateway_admission WHERE org_id = ? AND peer_id = ?',
+      const [admission]: { status: string; stamp: string }[] = await this.db.query(
+        'SELECT status, stamp FROM gateway_admission WHERE org_id = ? AND peer_id = ?',
         [request.org, request.peer],
       );
       // A retry after a lost reply: the same gateway, already admitted through this invite.
       if (invite.used_by === request.peer && admission?.status === 'admitted') return 'admitted';
       if (invite.used_by || invite.expires_at < Date.now()) return 'invalid';
+      // A revocation outlives the invites issued before it: only a later one admits the gateway again.
+      if (admission?.status === 'revoked' && admission.stamp > lwwStamp(issued)) return 'invalid';
       const given = Buffer.from(sha256Hex(request.secret), 'hex');
       const expected = Buffer.from(invite.secret_hash, 'hex');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid';
@@ -119,6 +123,8 @@ export class GatewayInvitesService {
       throw badInput('gateways are admitted to a whole organisation, not a department');
     if (peerId === this.identity.peerId)
       throw conflict('a gateway cannot revoke itself; revoke it from another gateway');
+    if (!(await this.directory.mayReplicate(org.id, peerId)))
+      throw conflict('that gateway is not admitted to this organisation (or was revoked already)');
     const payload: GatewayRevokedPayload = { peerId };
     await this.oplog.append([
       {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { DATA_SOURCE } from '../../oplog/tokens.js';
+import { DATA_SOURCE, GATEWAY_IDENTITY } from '../../oplog/tokens.js';
 
 /**
  * Rows of `mesh_peer` kept besides co-hosts' (the most recently seen). Any key
@@ -37,7 +37,10 @@ export class MeshDirectory {
   /** Starts full, so the first peer remembered after a start prunes what older versions kept. */
   private rememberedSincePrune = PRUNE_EVERY;
 
-  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Inject(GATEWAY_IDENTITY) private readonly identity: { peerId: string },
+  ) {}
 
   /** Top-level organisations whose log we hold, and those we joined and are still fetching. */
   async hostedOrgs(): Promise<string[]> {
@@ -67,21 +70,32 @@ export class MeshDirectory {
   /**
    * Whether we exchange `org` with `peer`: it must not be revoked, and be
    * admitted, the organisation's creator, or the gateway we joined through
-   * (whose admission we cannot see before we hold the log).
+   * until the log shows our own admission (or that we created it). Before
+   * that we cannot see the seed's admission; after it, we hold the seed's too
+   * (it precedes the invite the seed admitted us with), so a seed the log
+   * does not admit (a stranger's forged invite code) learns nothing from us.
    */
   async mayReplicate(org: string, peer: string): Promise<boolean> {
     if (!(await this.hosts(org))) return false;
-    const [admission]: { status: string }[] = await this.db.query(
-      'SELECT status FROM gateway_admission WHERE org_id = ? AND peer_id = ?',
-      [org, peer],
-    );
-    if (admission) return admission.status === 'admitted';
-    if ((await this.creator(org)) === peer) return true;
+    const status = await this.admissionStatus(org, peer);
+    if (status) return status === 'admitted';
+    const creator = await this.creator(org);
+    if (creator === peer) return true;
+    if (creator === this.identity.peerId || (await this.admissionStatus(org, this.identity.peerId)))
+      return false;
     const seed = await this.db.query('SELECT 1 FROM mesh_join WHERE org_id = ? AND seed_peer = ?', [
       org,
       peer,
     ]);
     return seed.length > 0;
+  }
+
+  private async admissionStatus(org: string, peer: string): Promise<string | null> {
+    const [row]: { status: string }[] = await this.db.query(
+      'SELECT status FROM gateway_admission WHERE org_id = ? AND peer_id = ?',
+      [org, peer],
+    );
+    return row?.status ?? null;
   }
 
   /**
