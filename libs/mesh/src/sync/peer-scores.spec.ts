@@ -24,4 +24,26 @@ describe('PeerScores', () => {
     expect(scores.isBanned('p')).toBe(false);
     expect(scores.score('p').points).toBeLessThan(100);
   });
+
+  it('charges a refusal asked again for the same key once per ban period, and each other key anew', () => {
+    let now = 0;
+    const scores = new PeerScores({ banThreshold: 100, banMs: 60_000, recoveryPerMinute: 0 }, () => now);
+    for (let i = 0; i < 500; i++) scores.penalise('p', 'not-admitted', 'org-1');
+    expect(scores.score('p')).toMatchObject({ points: 5, offences: { 'not-admitted': 1 } });
+    scores.penalise('p', 'not-admitted', 'org-2');
+    scores.penalise('p', 'unknown-org', 'org-1');
+    expect(scores.score('p')).toMatchObject({
+      points: 11,
+      offences: { 'not-admitted': 2, 'unknown-org': 1 },
+    });
+    now += 60_001;
+    scores.penalise('p', 'not-admitted', 'org-1');
+    expect(scores.score('p').points).toBe(16);
+    // Without a key every offence counts.
+    for (let i = 0; i < 20; i++) scores.penalise('q', 'not-admitted');
+    expect(scores.isBanned('q')).toBe(true);
+    // Keys are remembered within a bound: a peer cycling through many still pays for each.
+    for (let i = 0; i < 1000; i++) scores.penalise('r', 'unknown-org', `org-${i}`);
+    expect(scores.score('r').offences['unknown-org']).toBe(1000);
+  });
 });

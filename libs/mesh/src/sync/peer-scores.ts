@@ -37,7 +37,12 @@ interface Entry {
   at: number;
   bannedUntil: number;
   offences: Partial<Record<Offence, number>>;
+  /** Refusals already charged (see `penalise`'s `repeatOf`): key -> when. */
+  charged?: Map<string, number>;
 }
+
+/** Refusals remembered per peer as charged; the oldest is forgotten first. */
+const CHARGED_KEPT = 64;
 
 export interface PeerScore {
   readonly peer: string;
@@ -71,9 +76,22 @@ export class PeerScores implements PeerGate {
     return e;
   }
 
-  /** Records an offence; returns true when it (newly) bans the peer. */
-  penalise(peer: string, offence: Offence): boolean {
+  /**
+   * Records an offence; returns true when it (newly) bans the peer. With
+   * `repeatOf`, the same refusal (offence and key, an organisation say) is
+   * charged once per ban period: asked again it is no new evidence, since a
+   * peer whose log lags ours asks again on every resync and announcement.
+   */
+  penalise(peer: string, offence: Offence, repeatOf?: string): boolean {
     const e = this.entry(peer);
+    if (repeatOf !== undefined) {
+      const key = `${offence}\0${repeatOf}`;
+      const charged = (e.charged ??= new Map());
+      if ((charged.get(key) ?? -Infinity) > this.now() - this.policy.banMs) return false;
+      charged.delete(key);
+      charged.set(key, this.now());
+      if (charged.size > CHARGED_KEPT) charged.delete(charged.keys().next().value as string);
+    }
     e.points += PENALTIES[offence];
     e.offences[offence] = (e.offences[offence] ?? 0) + 1;
     if (e.points >= this.policy.banThreshold && e.bannedUntil <= this.now()) {

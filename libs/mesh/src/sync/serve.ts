@@ -8,7 +8,13 @@ import type { VersionVector } from '../oplog/version-vector.js';
 import { verifiedBatches } from './batches.js';
 import { MAX_SERVED_PULLS_PER_PEER, SYNC_LIMITS, SYNC_TIMEOUTS } from './constants.js';
 import { FramedStream, isStreamEnded } from './framing.js';
-import { parseClientFrame, parseRequest, SyncProtocolError, type SyncRequest } from './messages.js';
+import {
+  parseClientFrame,
+  parseRequest,
+  type SyncErrorCode,
+  SyncProtocolError,
+  type SyncRequest,
+} from './messages.js';
 import type { OpStore } from './op-store.js';
 import type { Offence } from './peer-scores.js';
 import type { SyncStates } from './sync-state.js';
@@ -21,7 +27,8 @@ export interface ServeContext {
   readonly batchBytes: number;
   /** Pulls being served, per peer. */
   readonly serving: Map<string, number>;
-  penalise(peer: string, offence: Offence, detail: string): void;
+  /** `repeatOf`: see PeerScores.penalise. */
+  penalise(peer: string, offence: Offence, detail: string, repeatOf?: string): void;
   /** The peer announced ops we lack: pull them. */
   onHave(peer: string, org: string): void;
   readonly signal: AbortSignal;
@@ -55,13 +62,28 @@ export async function serveStream(ctx: ServeContext, stream: Stream, peer: strin
 /** A refusal that is no fault of the client's: answered, not penalised. */
 class NoFault extends SyncProtocolError {}
 
+/**
+ * A refusal about one organisation (not hosted, not admitted, a bad invite):
+ * charged once per peer and organisation, however often it is asked again.
+ * Two honest gateways' logs may disagree for a while on who is admitted.
+ */
+class OrgRefusal extends SyncProtocolError {
+  constructor(
+    code: SyncErrorCode,
+    message: string,
+    readonly org: string,
+  ) {
+    super(code, message);
+  }
+}
+
 /** The client stopped the pull and said why: nothing to answer, nothing to penalise. */
 class ClientStopped extends Error {}
 
 async function refuse(ctx: ServeContext, framed: FramedStream, peer: string, err: unknown): Promise<void> {
   if (err instanceof SyncProtocolError) {
     if (err.code !== 'busy' && err.code !== 'internal' && !(err instanceof NoFault))
-      ctx.penalise(peer, err.code as Offence, err.message);
+      ctx.penalise(peer, err.code as Offence, err.message, err instanceof OrgRefusal ? err.org : undefined);
     await framed.fail(err.code, err.message);
     return;
   }
@@ -75,10 +97,9 @@ async function refuse(ctx: ServeContext, framed: FramedStream, peer: string, err
 }
 
 async function checkAccess(ctx: ServeContext, peer: string, org: string): Promise<void> {
-  if (!(await ctx.store.hosts(org)))
-    throw new SyncProtocolError('unknown-org', 'organisation not hosted here');
+  if (!(await ctx.store.hosts(org))) throw new OrgRefusal('unknown-org', 'organisation not hosted here', org);
   if (!(await ctx.store.mayReplicate(org, peer)))
-    throw new SyncProtocolError('not-admitted', 'your gateway is not admitted to this organisation');
+    throw new OrgRefusal('not-admitted', 'your gateway is not admitted to this organisation', org);
 }
 
 async function servePull(
@@ -162,7 +183,7 @@ async function serveJoin(
   request: Extract<SyncRequest, { t: 'join' }>,
 ): Promise<void> {
   if (!ctx.store.redeemInvite || !(await ctx.store.hosts(request.org))) {
-    throw new SyncProtocolError('unknown-org', 'organisation not hosted here');
+    throw new OrgRefusal('unknown-org', 'organisation not hosted here', request.org);
   }
   const verdict = await ctx.store.redeemInvite({
     org: request.org,
@@ -171,7 +192,11 @@ async function serveJoin(
     peer,
   });
   if (verdict !== 'admitted')
-    throw new SyncProtocolError('invalid-invite', 'invite unknown, used, revoked or expired');
+    throw new OrgRefusal(
+      'invalid-invite',
+      'invite unknown, used or expired, or your gateway was revoked since it was issued',
+      request.org,
+    );
   await framed.write(
     { t: 'joined', org: request.org },
     { signal: AbortSignal.timeout(SYNC_TIMEOUTS.requestMs) },

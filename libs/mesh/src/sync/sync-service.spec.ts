@@ -73,4 +73,32 @@ describe('sync streams over libp2p', () => {
     await eventually(() => syncStreams(client, server).length === 0, 5000, 'the client to see them go');
     await expectNormalPull(server, client);
   });
+
+  it('does not ban a peer whose log admits us to organisations we do not host or admit it to, however often it announces them', async () => {
+    const a = await startLibp2pPeer({ peers: 2 }, LOOPBACK);
+    const b = await startLibp2pPeer({ peers: 2 }, LOOPBACK);
+    started.push(a, b);
+    for (const [here, there] of [
+      [a, b],
+      [b, a],
+    ] as const)
+      here.peer.store.host('org-shared', [there.peer.id]);
+    // a's log admits b to both; b does not host the first, and does not admit a to the second.
+    a.peer.store.host('org-not-there', [b.peer.id]);
+    a.peer.store.host('org-not-admitted', [b.peer.id]);
+    b.peer.store.host('org-not-admitted');
+    await connectPeers([a, b], 0, 1, b.node.getMultiaddrs());
+    await Promise.all([a.peer.sync.whenIdle(), b.peer.sync.whenIdle()]);
+    // As a would after each of 150 commits.
+    for (let i = 0; i < 150; i++) await a.peer.sync.announce(['org-not-there', 'org-not-admitted']);
+    expect(b.peer.sync.scores.isBanned(a.peer.id)).toBe(false);
+    // Each refusal was charged once, however often it was asked again.
+    expect(b.peer.sync.scores.score(a.peer.id).offences).toEqual({ 'unknown-org': 1, 'not-admitted': 1 });
+    a.peer.store.write('org-shared', 3);
+    await eventually(
+      () => b.peer.store.opCount('org-shared') === 3,
+      5000,
+      'the shared organisation to replicate',
+    );
+  });
 });

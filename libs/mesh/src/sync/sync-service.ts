@@ -173,8 +173,8 @@ export class GatehouseSync implements SyncService, Startable {
     return this.states.list(filter);
   }
 
-  private penalise(peer: string, offence: Offence, detail: string): void {
-    const banned = this.scores.penalise(peer, offence);
+  private penalise(peer: string, offence: Offence, detail: string, repeatOf?: string): void {
+    const banned = this.scores.penalise(peer, offence, repeatOf);
     this.log('penalised %s for %s: %s', peer, offence, detail);
     this.emit({ type: 'penalty', peer, offence, detail, banned });
     if (banned) {
@@ -198,7 +198,7 @@ export class GatehouseSync implements SyncService, Startable {
         batchOps: this.init.batchOps,
         batchBytes: this.init.batchBytes,
         serving: this.serving,
-        penalise: (p, o, d) => this.penalise(p, o, d),
+        penalise: (p, o, d, r) => this.penalise(p, o, d, r),
         onHave: (p, org) => void this.requestPull(p, org),
         signal: this.controller.signal,
       },
