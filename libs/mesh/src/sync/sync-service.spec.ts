@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../testing/replication-suite.js';
 import { connectPeers, type Libp2pSuitePeer, startLibp2pPeer } from '../testing/setups.js';
-import { MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, SYNC_LIMITS, SYNC_PROTOCOL } from './constants.js';
+import {
+  MAX_INBOUND_STREAMS,
+  MAX_OUTBOUND_STREAMS,
+  MAX_SERVED_PULLS_PER_PEER,
+  SYNC_LIMITS,
+  SYNC_PROTOCOL,
+} from './constants.js';
 import { FramedStream } from './framing.js';
 import { parseServerFrame } from './messages.js';
 
@@ -100,5 +106,30 @@ describe('sync streams over libp2p', () => {
       5000,
       'the shared organisation to replicate',
     );
+  });
+
+  it('pulls many organisations from one peer no more at once than it serves, so none is turned away busy', async () => {
+    const a = await startLibp2pPeer({ peers: 2, batchOps: 4 }, LOOPBACK);
+    const b = await startLibp2pPeer({ peers: 2, batchOps: 4 }, LOOPBACK);
+    started.push(a, b);
+    const orgs = Array.from({ length: 3 * MAX_SERVED_PULLS_PER_PEER }, (_, i) => `org-many-${i}`);
+    for (const org of orgs) {
+      a.peer.store.host(org, [b.peer.id]);
+      b.peer.store.host(org, [a.peer.id]);
+      a.peer.store.write(org, 40);
+    }
+    const turnedAway: string[] = [];
+    b.peer.sync.observe((e) => {
+      if (e.type === 'pulled' && e.result.refusedWith) turnedAway.push(`${e.org}: ${e.result.refusedWith}`);
+      if (e.type === 'pull-failed') turnedAway.push(`${e.org}: ${e.error.message}`);
+    });
+    // b pulls every organisation from a at once on connection.
+    await connectPeers([b, a], 0, 1, a.node.getMultiaddrs());
+    await eventually(
+      () => orgs.every((org) => b.peer.store.opCount(org) === 40),
+      10_000,
+      'every organisation at b',
+    );
+    expect(turnedAway).toEqual([]);
   });
 });

@@ -9,7 +9,8 @@
  *  - when we commit ops of the organisation that may be grounds its last
  *    pull lacked (see GroundsWatch).
  * At most one pull per (peer, organisation) runs at a time; a trigger during
- * a pull runs it once more afterwards.
+ * a pull runs it once more afterwards. At most MAX_SERVED_PULLS_PER_PEER
+ * pulls from one peer run at once, as many as it serves; the rest queue.
  */
 import type { Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
@@ -17,6 +18,7 @@ import type { Multiaddr } from '@multiformats/multiaddr';
 import {
   MAX_INBOUND_STREAMS,
   MAX_OUTBOUND_STREAMS,
+  MAX_SERVED_PULLS_PER_PEER,
   SYNC_LIMITS,
   SYNC_PROTOCOL,
   SYNC_TIMEOUTS,
@@ -27,6 +29,7 @@ import { parseServerFrame, type SyncErrorCode, SyncProtocolError } from './messa
 import type { OpStore } from './op-store.js';
 import { peerOrgKey } from './peer-org-timers.js';
 import { type Offence, PeerScores } from './peer-scores.js';
+import { PeerSlots } from './peer-slots.js';
 import { type PullResult, pullOver } from './pull.js';
 import { PullRetries } from './pull-retries.js';
 import { serveStream } from './serve.js';
@@ -50,6 +53,7 @@ export class GatehouseSync implements SyncService, Startable {
   private readonly init: Required<Omit<SyncInit, 'store' | 'scores'>>;
   private readonly retries: PullRetries;
   private readonly grounds: GroundsWatch;
+  private readonly slots = new PeerSlots(MAX_SERVED_PULLS_PER_PEER);
   private controller = new AbortController();
   private topologyId: string | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -250,20 +254,26 @@ export class GatehouseSync implements SyncService, Startable {
       try {
         do {
           entry.again = false;
-          if (!this.started || this.scores.isBanned(peer)) break;
+          const release = await this.slots.acquire(peer);
+          if (!this.started || this.scores.isBanned(peer)) {
+            release();
+            break;
+          }
           const mark = this.grounds.mark(org);
-          failed = await this.pull(peer, org).then(
-            (result) => {
-              if (this.started && result.refusedWith) this.grounds.failed(peer, org);
-              else if (this.started) this.grounds.settle(peer, org, result.waiting, mark);
-              return result.refusedWith !== null && TRANSIENT.has(result.refusedWith);
-            },
-            (err) => {
-              if (this.started) this.grounds.failed(peer, org);
-              // A peer caught sending bad input is penalised, not chased.
-              return !(err instanceof SyncProtocolError) || TRANSIENT.has(err.code);
-            },
-          );
+          failed = await this.pull(peer, org)
+            .finally(release)
+            .then(
+              (result) => {
+                if (this.started && result.refusedWith) this.grounds.failed(peer, org);
+                else if (this.started) this.grounds.settle(peer, org, result.waiting, mark);
+                return result.refusedWith !== null && TRANSIENT.has(result.refusedWith);
+              },
+              (err) => {
+                if (this.started) this.grounds.failed(peer, org);
+                // A peer caught sending bad input is penalised, not chased.
+                return !(err instanceof SyncProtocolError) || TRANSIENT.has(err.code);
+              },
+            );
         } while (entry.again);
       } finally {
         this.jobs.delete(key);
