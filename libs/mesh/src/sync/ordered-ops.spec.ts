@@ -28,4 +28,24 @@ describe('missingOpsInOrder', () => {
     expect(out.map((o) => `${o.author}/${o.seq}`)).toEqual(expected.map((o) => `${o.author}/${o.seq}`));
     expect([...out].sort(compareOps)).toEqual(out);
   });
+
+  it("reads an author's large ops a few at a time, not hundreds at once", async () => {
+    const store = new MemoryOpStore(await generateIdentity()).host('o');
+    const OP_BYTES = 200 * 1024;
+    store.write('o', 100, (i) => ({ i, text: 'x'.repeat(OP_BYTES) }));
+    const reads: number[] = [];
+    const counting = {
+      opsAfter: async (...args: Parameters<MemoryOpStore['opsAfter']>) => {
+        const ops = await store.opsAfter(...args);
+        reads.push(ops.reduce((n, op) => n + op.bytes.byteLength, 0));
+        return ops;
+      },
+    };
+    const out = [];
+    for await (const op of missingOpsInOrder(counting, 'o', await store.versionVector('o'), {})) out.push(op);
+    expect(out.map((op) => op.seq)).toEqual(store.ops('o').map((op) => op.seq));
+    // About READ_BYTES (1 MiB) a read once sizes are known; the first read takes 8 ops.
+    expect(Math.max(...reads.slice(1))).toBeLessThanOrEqual(1024 * 1024 + OP_BYTES);
+    expect(reads[0]).toBeLessThanOrEqual(8 * (OP_BYTES + 1024));
+  });
 });

@@ -4,12 +4,20 @@
  * actor's role) reaches the receiver before the op itself, and a cut-off
  * transfer leaves the receiver with a prefix that makes sense.
  *
- * Each author's ops are read lazily, `chunk` at a time, and merged with a
- * small heap, so memory stays bounded whatever the size of the log.
+ * Each author's ops are read lazily and merged with a small heap, so memory
+ * stays bounded whatever the size of the log: a few ops per author at first,
+ * then as many as make about READ_BYTES at the sizes seen so far (up to
+ * `maxChunk`), since an op may be up to a frame's size.
  */
 import { compareOps } from '../oplog/order.js';
 import { missingFrom, type VersionVector } from '../oplog/version-vector.js';
+import { SYNC_LIMITS } from './constants.js';
 import type { OpStore, StoredOp } from './op-store.js';
+
+/** Bytes of ops to read for an author at a time, once their sizes are known. */
+const READ_BYTES = SYNC_LIMITS.targetBatchBytes;
+/** Ops read for an author the first time, before their sizes are known. */
+const FIRST_READ = 8;
 
 interface Cursor {
   readonly author: string;
@@ -17,6 +25,8 @@ interface Cursor {
   readonly upTo: number;
   buffer: StoredOp[];
   index: number;
+  /** Ops to read next time. */
+  chunk: number;
 }
 
 /**
@@ -33,7 +43,7 @@ export class OrderedOps {
     private readonly org: string,
     private readonly ours: VersionVector,
     private readonly theirs: VersionVector,
-    private readonly chunk = 512,
+    private readonly maxChunk = 512,
   ) {}
 
   /** The next op in log order, left in place; null when there is none. */
@@ -73,7 +83,14 @@ export class OrderedOps {
     if (this.started) return;
     this.started = true;
     for (const range of missingFrom(this.ours, this.theirs)) {
-      const c: Cursor = { author: range.author, after: range.after, upTo: range.upTo, buffer: [], index: 0 };
+      const c: Cursor = {
+        author: range.author,
+        after: range.after,
+        upTo: range.upTo,
+        buffer: [],
+        index: 0,
+        chunk: Math.min(FIRST_READ, this.maxChunk),
+      };
       if (await this.refill(c)) this.push(c);
     }
   }
@@ -91,16 +108,13 @@ export class OrderedOps {
 
   private async refill(c: Cursor): Promise<boolean> {
     if (c.after >= c.upTo) return false;
-    const ops = await this.store.opsAfter(
-      this.org,
-      c.author,
-      c.after,
-      Math.min(this.chunk, c.upTo - c.after),
-    );
+    const ops = await this.store.opsAfter(this.org, c.author, c.after, Math.min(c.chunk, c.upTo - c.after));
     // An author's ops must come back contiguous; anything else means the store changed under us.
     c.buffer = ops.filter((op) => op.seq <= c.upTo);
     c.index = 0;
     if (!c.buffer.length || c.buffer[0].seq !== c.after + 1) return false;
+    const bytes = c.buffer.reduce((n, op) => n + op.bytes.byteLength, 0);
+    c.chunk = Math.max(1, Math.min(this.maxChunk, Math.floor((READ_BYTES * c.buffer.length) / bytes)));
     c.after = c.buffer[c.buffer.length - 1].seq;
     return true;
   }
@@ -158,8 +172,8 @@ export async function* missingOpsInOrder(
   org: string,
   ours: VersionVector,
   theirs: VersionVector,
-  chunk = 512,
+  maxChunk = 512,
 ): AsyncGenerator<StoredOp> {
-  const ordered = new OrderedOps(store, org, ours, theirs, chunk);
+  const ordered = new OrderedOps(store, org, ours, theirs, maxChunk);
   for (let op = await ordered.next(); op; op = await ordered.next()) yield op;
 }
