@@ -86,7 +86,8 @@ export class PeerScores implements PeerGate {
     const e = this.entry(peer);
     if (repeatOf !== undefined) {
       const key = `${offence}\0${repeatOf}`;
-      const charged = (e.charged ??= new Map());
+      e.charged ??= new Map();
+      const charged = e.charged;
       if ((charged.get(key) ?? -Infinity) > this.now() - this.policy.banMs) return false;
       charged.delete(key);
       charged.set(key, this.now());
