@@ -18,6 +18,7 @@ import {
   join,
   type MeshGateway,
   opCount,
+  page,
   savePage,
   startMeshGateways,
   stateHash,
@@ -177,9 +178,12 @@ describe('gateway admission', () => {
     ).toMatch(/FORBIDDEN|NOT_FOUND/);
   });
 
-  it('revokes a gateway: its later ops never take effect and peers stop syncing with it', async () => {
+  it('revokes a gateway: its later ops never take effect, peers take nothing from it, and it learns of it', async () => {
     const [a, b, c] = gws;
     await converged(gws, orgId);
+    // c is cut off while it is revoked, so it writes before it can hear of it.
+    const meshOfC = c.gateway.app.get(MeshNodeService);
+    await meshOfC.stop();
     await a.operator.gql('mutation ($i: RevokeGatewayInput!) { revokeGateway(input: $i) }', {
       i: { orgId, peerId: c.peerId },
     });
@@ -199,6 +203,8 @@ describe('gateway admission', () => {
     const onC = c.client();
     await onC.logIn('adm0-operator');
     await savePage(onC, orgId, 'from-c', 'written after revocation');
+    await meshOfC.start();
+    await until(() => syncOf(c).connectedPeers().includes(b.peerId), 10_000, 'c to reconnect');
     // b asks c directly (sync never would). c was admitted once, so its new op is kept as a
     // void link of its chain (ops it wrote before hearing of the revocation must not cut it
     // off); it is never applied.
@@ -208,8 +214,6 @@ describe('gateway admission', () => {
     expect(voided.every((v) => v.op.author === c.peerId)).toBe(true);
     const metrics = await (await fetch(`${b.url}/metrics`)).text();
     expect(metrics).toMatch(/gatehouse_oplog_ops_voided_total\{reason="not-admitted"\} [1-9]/);
-    const pull = await syncOf(c).pull(a.peerId, orgId);
-    expect(pull.refusedWith).toBe('not-admitted');
     // b passes the void link on to a like any other op of the chain; neither applies it.
     await until(
       async () => (await opCount(a, orgId)) === (await opCount(b, orgId)),
@@ -220,6 +224,23 @@ describe('gateway admission', () => {
     expect((await a.gateway.app.get(OpLogService).voidOpsOf(orgId)).map((v) => v.op.id)).toEqual(
       voided.map((v) => v.op.id),
     );
+
+    // c learns of its revocation: a serves it the log up to there, and nothing written after.
+    await savePage(a.operator, orgId, 'after-revocation', 'not for c');
+    expect(await syncOf(c).pull(a.peerId, orgId)).toMatchObject({ refusedWith: null });
+    const [self] = await c.gateway.dataSource.query(
+      'SELECT status FROM gateway_admission WHERE org_id = ? AND peer_id = ?',
+      [orgId, c.peerId],
+    );
+    expect(self.status).toBe('revoked');
+    expect(await page(onC, orgId, 'after-revocation')).toBeNull();
+    // Its own edit after the revocation turns void there too (once the late revocation is
+    // reconciled, just after its commit), as everywhere.
+    await until(async () => (await page(onC, orgId, 'from-c')) === null, 10_000, "c's own edit to turn void");
+    // From now on its copy is read-only, and it admits no one: a gateway joining through it
+    // would sit in a copy nobody syncs with.
+    await expect(savePage(onC, orgId, 'later', 'refused')).rejects.toThrow(/its copy is read-only/);
+    await expect(inviteCode(onC, orgId)).rejects.toThrow(/revoked from the organisation/);
   });
 
   it('admits a revoked gateway again only with an invite issued after the revocation', async () => {

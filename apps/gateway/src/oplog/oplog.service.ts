@@ -12,6 +12,7 @@ import {
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
+import { conflict } from '../common/gatehouse-error.js';
 import { SerialQueue } from '../common/serial-queue.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import {
@@ -159,6 +160,13 @@ export class OpLogService implements OnModuleInit {
   }
 
   private async appendOne(tx: EntityManager, draft: OpDraft, tips: Map<string, ChainTip>): Promise<Op> {
+    // Once revoked from an organisation (peers serve it the log up to its revocation), a gateway
+    // writes nothing more to it: every peer would keep the op void, and so would a rebuild here.
+    const [revoked] = await tx.query(
+      `SELECT 1 FROM gateway_admission WHERE org_id = ? AND peer_id = ? AND status = 'revoked'`,
+      [draft.org, this.author],
+    );
+    if (revoked) throw conflict('this gateway was revoked from the organisation: its copy is read-only');
     const tip = tips.get(draft.org) ?? this.tips.get(draft.org) ?? null;
     const op = signOp(this.identity, {
       v: 1,

@@ -24,7 +24,7 @@ import { hashBytes, isNoSignature, NO_SIGNATURE } from '../oplog/op.js';
 import type { VersionVector } from '../oplog/version-vector.js';
 import { SYNC_LIMITS } from './constants.js';
 import type { WireOp } from './messages.js';
-import type { OpStore, StoredOp } from './op-store.js';
+import type { OpPlace, OpStore, StoredOp } from './op-store.js';
 import { OrderedOps } from './ordered-ops.js';
 
 export interface BatchLimits {
@@ -113,8 +113,10 @@ export async function* verifiedBatches(
   ours: VersionVector,
   theirs: VersionVector,
   limits: BatchLimits,
+  /** Nothing placed after this (see OrderedOps). */
+  until: OpPlace | null = null,
 ): AsyncGenerator<WireOp[]> {
-  const ordered = new OrderedOps(store, org, ours, theirs);
+  const ordered = new OrderedOps(store, org, ours, theirs, undefined, until);
   /** Whole segments held back from a batch, oldest first: they open the next ones. */
   const pinned: Entry[][] = [];
 

@@ -1,5 +1,5 @@
 import { signedByAuthor } from '../oplog/chain.js';
-import type { Op } from '../oplog/op.js';
+import type { Op, OpBody } from '../oplog/op.js';
 import type { VersionVector } from '../oplog/version-vector.js';
 
 /** What the sync server needs of a stored op: enough to order it and send it. */
@@ -11,6 +11,9 @@ export type StoredOp = Pick<Op, 'author' | 'seq' | 'hlc' | 'bytes' | 'sig'> & {
    */
   readonly sigVerified: boolean;
 };
+
+/** An op's place in its organisation's log order (see compareOps). */
+export type OpPlace = Pick<OpBody, 'hlc' | 'author' | 'seq'>;
 
 export interface IngestRejection {
   readonly id: string;
@@ -61,6 +64,12 @@ export interface OpStore {
   rememberVerified(org: string, author: string, seq: number): void;
   /** Whether `peer` may exchange `org` with us: an admitted gateway, or the one we joined through. */
   mayReplicate(org: string, peer: string): Promise<boolean>;
+  /**
+   * Where `peer`'s revocation from `org` stands in the log, if it is revoked:
+   * it may still pull the ops placed up to there, so that it learns it was
+   * revoked (and stops admitting others), and nothing after.
+   */
+  revokedAt?(org: string, peer: string): Promise<OpPlace | null>;
   /** Calls back with the organisations that gained ops, local or received. Returns an unsubscribe function. */
   onCommit(listener: (orgs: readonly string[]) => void): () => void;
   /** Admits the redeeming gateway if the invite is valid and unused (stores that never admit leave it out). */

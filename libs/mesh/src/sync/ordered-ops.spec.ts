@@ -27,6 +27,14 @@ describe('missingOpsInOrder', () => {
     const expected = a.ops('o').filter((op) => op.seq > (theirs[op.author] ?? 0));
     expect(out.map((o) => `${o.author}/${o.seq}`)).toEqual(expected.map((o) => `${o.author}/${o.seq}`));
     expect([...out].sort(compareOps)).toEqual(out);
+    // Up to a place in the log only (a revoked peer's revocation): every author's chain stops there.
+    const until = expected[Math.floor(expected.length / 2)];
+    const upTo = [];
+    for await (const op of missingOpsInOrder(a, 'o', await a.versionVector('o'), theirs, 7, until))
+      upTo.push(op);
+    expect(upTo.map((o) => `${o.author}/${o.seq}`)).toEqual(
+      expected.filter((o) => compareOps(o, until) <= 0).map((o) => `${o.author}/${o.seq}`),
+    );
   });
 
   it("reads an author's large ops a few at a time, not hundreds at once", async () => {

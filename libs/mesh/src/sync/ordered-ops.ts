@@ -12,7 +12,7 @@
 import { compareOps } from '../oplog/order.js';
 import { missingFrom, type VersionVector } from '../oplog/version-vector.js';
 import { SYNC_LIMITS } from './constants.js';
-import type { OpStore, StoredOp } from './op-store.js';
+import type { OpPlace, OpStore, StoredOp } from './op-store.js';
 
 /** Bytes of ops to read for an author at a time, once their sizes are known. */
 const READ_BYTES = SYNC_LIMITS.targetBatchBytes;
@@ -22,7 +22,7 @@ const FIRST_READ = 8;
 interface Cursor {
   readonly author: string;
   after: number;
-  readonly upTo: number;
+  upTo: number;
   buffer: StoredOp[];
   index: number;
   /** Ops to read next time. */
@@ -44,6 +44,8 @@ export class OrderedOps {
     private readonly ours: VersionVector,
     private readonly theirs: VersionVector,
     private readonly maxChunk = 512,
+    /** Nothing placed after this in log order (a revoked peer's revocation). */
+    private readonly until: OpPlace | null = null,
   ) {}
 
   /** The next op in log order, left in place; null when there is none. */
@@ -111,6 +113,12 @@ export class OrderedOps {
     const ops = await this.store.opsAfter(this.org, c.author, c.after, Math.min(c.chunk, c.upTo - c.after));
     // An author's ops must come back contiguous; anything else means the store changed under us.
     c.buffer = ops.filter((op) => op.seq <= c.upTo);
+    // An author's clock only moves forward, so what lies past `until` is the rest of its chain.
+    const past = this.until ? c.buffer.findIndex((op) => compareOps(op, this.until!) > 0) : -1;
+    if (past >= 0) {
+      c.buffer = c.buffer.slice(0, past);
+      c.upTo = c.after + past;
+    }
     c.index = 0;
     if (!c.buffer.length || c.buffer[0].seq !== c.after + 1) return false;
     const bytes = c.buffer.reduce((n, op) => n + op.bytes.byteLength, 0);
@@ -173,7 +181,8 @@ export async function* missingOpsInOrder(
   ours: VersionVector,
   theirs: VersionVector,
   maxChunk = 512,
+  until: OpPlace | null = null,
 ): AsyncGenerator<StoredOp> {
-  const ordered = new OrderedOps(store, org, ours, theirs, maxChunk);
+  const ordered = new OrderedOps(store, org, ours, theirs, maxChunk, until);
   for (let op = await ordered.next(); op; op = await ordered.next()) yield op;
 }

@@ -15,7 +15,7 @@ import {
   SyncProtocolError,
   type SyncRequest,
 } from './messages.js';
-import type { OpStore } from './op-store.js';
+import type { OpPlace, OpStore } from './op-store.js';
 import type { Offence } from './peer-scores.js';
 import type { SyncStates } from './sync-state.js';
 
@@ -96,11 +96,25 @@ async function refuse(ctx: ServeContext, framed: FramedStream, peer: string, err
   await framed.fail('internal', 'internal error');
 }
 
+/** Only a peer that may replicate `org` with us (not one revoked) announces it. */
 async function checkAccess(ctx: ServeContext, peer: string, org: string): Promise<void> {
-  if (!(await ctx.store.hosts(org))) throw new OrgRefusal('unknown-org', 'organisation not hosted here', org);
-  if (!(await ctx.store.mayReplicate(org, peer)))
-    throw new OrgRefusal('not-admitted', 'your gateway is not admitted to this organisation', org);
+  if ((await pullAccess(ctx, peer, org)) !== null) throw notAdmitted(org);
 }
+
+/**
+ * What `peer` may pull of `org`: everything (null), or, once revoked, the
+ * ops placed up to its revocation, so that it learns of it.
+ */
+async function pullAccess(ctx: ServeContext, peer: string, org: string): Promise<OpPlace | null> {
+  if (!(await ctx.store.hosts(org))) throw new OrgRefusal('unknown-org', 'organisation not hosted here', org);
+  if (await ctx.store.mayReplicate(org, peer)) return null;
+  const revoked = await ctx.store.revokedAt?.(org, peer);
+  if (revoked) return revoked;
+  throw notAdmitted(org);
+}
+
+const notAdmitted = (org: string) =>
+  new OrgRefusal('not-admitted', 'your gateway is not admitted to this organisation', org);
 
 async function servePull(
   ctx: ServeContext,
@@ -108,7 +122,7 @@ async function servePull(
   peer: string,
   request: Extract<SyncRequest, { t: 'pull' }>,
 ): Promise<void> {
-  await checkAccess(ctx, peer, request.org);
+  const until = await pullAccess(ctx, peer, request.org);
   const active = ctx.serving.get(peer) ?? 0;
   if (active >= MAX_SERVED_PULLS_PER_PEER) throw new SyncProtocolError('busy', 'too many pulls at once');
   ctx.serving.set(peer, active + 1);
@@ -118,10 +132,14 @@ async function servePull(
     const ours: VersionVector = await ctx.store.versionVector(request.org);
     let credit = request.win;
     // Each author's run in a batch ends at an op whose signature we verified: see batches.ts.
-    const batches = verifiedBatches(ctx.store, request.org, ours, request.vv, {
-      ops: ctx.batchOps,
-      bytes: ctx.batchBytes,
-    });
+    const batches = verifiedBatches(
+      ctx.store,
+      request.org,
+      ours,
+      request.vv,
+      { ops: ctx.batchOps, bytes: ctx.batchBytes },
+      until,
+    );
     for await (const batch of batches) {
       if (credit === 0) {
         await readAck(framed, deadline);

@@ -54,6 +54,8 @@ export class GatewayInvitesService {
     const { org } = await this.access.require(viewer, orgId, 'admin');
     if (org.parent_id !== null)
       throw badInput('gateways are invited to a whole organisation, not a department');
+    if (await this.directory.selfRevoked(org.id))
+      throw conflict('this gateway was revoked from the organisation: it can no longer admit others');
     if (!Number.isInteger(validForHours) || validForHours < 1 || validForHours > 24 * 30) {
       throw badInput('invalid invite', [{ field: 'validForHours', message: '1 hour to 30 days' }]);
     }
@@ -87,6 +89,7 @@ export class GatewayInvitesService {
       // one cut off from the issuer would not see the first redemption, so a code would work once each.
       const issued = await latestOp(this.db, request.org, 'gateway.invited', invite.id);
       if (issued?.author !== this.identity.peerId) return 'invalid';
+      if (await this.directory.selfRevoked(request.org)) return 'invalid';
       const [admission]: { status: string; stamp: string }[] = await this.db.query(
         'SELECT status, stamp FROM gateway_admission WHERE org_id = ? AND peer_id = ?',
         [request.org, request.peer],

@@ -1,4 +1,12 @@
-import type { IngestOutcome, InviteRedemption, Op, OpStore, StoredOp, VersionVector } from '@gatehouse/mesh';
+import type {
+  IngestOutcome,
+  InviteRedemption,
+  Op,
+  OpPlace,
+  OpStore,
+  StoredOp,
+  VersionVector,
+} from '@gatehouse/mesh';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import type { DataSource } from 'typeorm';
@@ -124,6 +132,10 @@ export class GatewayOpStore implements OpStore, OnModuleInit, OnModuleDestroy {
 
   mayReplicate(org: string, peer: string): Promise<boolean> {
     return this.directory.mayReplicate(org, peer);
+  }
+
+  revokedAt(org: string, peer: string): Promise<OpPlace | null> {
+    return this.directory.revokedAt(org, peer);
   }
 
   onCommit(listener: (orgs: readonly string[]) => void): () => void {

@@ -1,5 +1,7 @@
+import type { OpPlace } from '@gatehouse/mesh';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { latestOp } from '../../oplog/op-row.js';
 import { DATA_SOURCE, GATEWAY_IDENTITY } from '../../oplog/tokens.js';
 
 /**
@@ -88,6 +90,18 @@ export class MeshDirectory {
       peer,
     ]);
     return seed.length > 0;
+  }
+
+  /** Where `peer`'s revocation from `org` stands in the log, if it is revoked (see OpStore.revokedAt). */
+  async revokedAt(org: string, peer: string): Promise<OpPlace | null> {
+    if ((await this.admissionStatus(org, peer)) !== 'revoked') return null;
+    const revocation = await latestOp(this.db, org, 'gateway.revoked', peer);
+    return revocation && { hlc: revocation.hlc, author: revocation.author, seq: revocation.seq };
+  }
+
+  /** Whether this gateway itself was revoked from `org` (it learns so from the log; see revokedAt). */
+  async selfRevoked(org: string): Promise<boolean> {
+    return (await this.admissionStatus(org, this.identity.peerId)) === 'revoked';
   }
 
   private async admissionStatus(org: string, peer: string): Promise<string | null> {
