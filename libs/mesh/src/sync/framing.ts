@@ -50,6 +50,18 @@ function boundedLengthDecoder(maxBytes: number) {
   };
 }
 
+/**
+ * A signal that aborts after `ms` or with `parent`, and a function to call once
+ * it is no longer needed: unlike AbortSignal.timeout, its timer (and what it
+ * holds) goes as soon as the exchange ends, not minutes later.
+ */
+export function expiringSignal(parent: AbortSignal, ms: number): { signal: AbortSignal; clear(): void } {
+  const timer = new AbortController();
+  const handle = setTimeout(() => timer.abort(new DOMException('deadline passed', 'TimeoutError')), ms);
+  handle.unref();
+  return { signal: AbortSignal.any([parent, timer.signal]), clear: () => clearTimeout(handle) };
+}
+
 /** Whether an error means the stream went away under us (reset, closed, aborted), not a protocol fault. */
 export function isStreamEnded(err: unknown): boolean {
   return err instanceof StreamEndedError || (err instanceof Error && STREAM_ENDINGS.has(err.name));
@@ -89,10 +101,18 @@ export class FramedStream {
     }
   }
 
-  /** Writes one frame; returns its size on the wire (before Noise and Yamux framing). */
+  /**
+   * Writes one frame; returns its size on the wire (before Noise and Yamux framing). A peer that
+   * does not take it before `options.signal` aborts gets 'timeout'.
+   */
   async write(message: SyncMessage, options: AbortOptions): Promise<number> {
     const bytes = encodeMessage(message);
-    await this.lp.write(bytes, options);
+    try {
+      await this.lp.write(bytes, options);
+    } catch (err) {
+      if (options.signal?.aborted) throw new SyncProtocolError('timeout', 'frame not taken in time');
+      throw err;
+    }
     return bytes.byteLength + varintLength(bytes.byteLength);
   }
 

@@ -46,4 +46,15 @@ describe('PeerScores', () => {
     for (let i = 0; i < 1000; i++) scores.penalise('r', 'unknown-org', `org-${i}`);
     expect(scores.score('r').offences['unknown-org']).toBe(1000);
   });
+
+  it('keeps a bounded number of peers, forgetting the oldest that are not banned', () => {
+    const scores = new PeerScores({ banThreshold: 100 });
+    scores.penalise('banned', 'forged');
+    scores.penalise('banned', 'forged');
+    // Fresh keys, each with points against it: none is forgiven yet.
+    for (let i = 0; i < 25_000; i++) scores.penalise(`key-${i}`, 'malformed');
+    expect(scores.all().length).toBeLessThanOrEqual(10_000);
+    expect(scores.isBanned('banned')).toBe(true);
+    expect(scores.score('key-24999').points).toBe(20);
+  });
 });

@@ -41,6 +41,9 @@ interface Entry {
   charged?: Map<string, number>;
 }
 
+/** Peers scored at most; past it, those not banned are forgotten, oldest first. */
+const PEERS_KEPT = 10_000;
+
 /** Refusals remembered per peer as charged; the oldest is forgotten first. */
 const CHARGED_KEPT = 64;
 
@@ -67,7 +70,7 @@ export class PeerScores implements PeerGate {
     let e = this.entries.get(peer);
     if (!e) {
       e = { points: 0, at: now, bannedUntil: 0, offences: {} };
-      if (this.entries.size > 10_000) this.prune();
+      if (this.entries.size >= PEERS_KEPT) this.prune();
       this.entries.set(peer, e);
     }
     const recovered = ((now - e.at) / 60_000) * this.policy.recoveryPerMinute;
@@ -123,8 +126,17 @@ export class PeerScores implements PeerGate {
     return [...this.entries.keys()].map((peer) => this.score(peer));
   }
 
+  /**
+   * Forgets peers with nothing against them; if that is not enough (fresh keys
+   * are free, and each may collect some points), the oldest not banned, down to
+   * nine tenths of the bound, so that pruning stays rare.
+   */
   private prune(): void {
     const now = this.now();
     for (const [peer, e] of this.entries) if (e.bannedUntil <= now && e.points < 1) this.entries.delete(peer);
+    for (const [peer, e] of this.entries) {
+      if (this.entries.size < PEERS_KEPT * 0.9) break;
+      if (e.bannedUntil <= now) this.entries.delete(peer);
+    }
   }
 }

@@ -134,4 +134,22 @@ describe('pullOver against a hostile server', () => {
     expect(penalties).toEqual(['too-large']);
     expect(performance.now() - started).toBeLessThan(2_000);
   });
+
+  it('penalises a server once per pull, though more bad frames follow the first', async () => {
+    const { author, store, client, server, state, ctx, penalties } = await setup(5_000);
+    // Slow enough that the second frame is read while the first is judged.
+    store.ingestDelayMs = 100;
+    const [first, , third] = author.write(ORG, 3);
+    const framed = new FramedStream(server, SYNC_LIMITS.maxFrameBytes);
+    const bad = (async () => {
+      await framed.read({});
+      // A signature that is not the author's, then an op out of order.
+      await framed.write({ t: 'ops', ops: [[first.bytes, new Uint8Array(64).fill(7)]] }, {});
+      await framed.write({ t: 'ops', ops: [[third.bytes, third.sig]] }, {});
+    })().catch(() => {});
+    await expect(pullOver(ctx, client, 'server', ORG, state)).rejects.toBeInstanceOf(Error);
+    await bad;
+    expect(penalties).toHaveLength(1);
+    expect(store.opCount(ORG)).toBe(0);
+  });
 });

@@ -8,7 +8,7 @@ import type { Logger, Stream } from '@libp2p/interface';
 import { decodeOp, type Op, OpFormatError } from '../oplog/op.js';
 import type { VersionVector } from '../oplog/version-vector.js';
 import { SYNC_LIMITS, SYNC_TIMEOUTS } from './constants.js';
-import { FramedStream } from './framing.js';
+import { expiringSignal, FramedStream } from './framing.js';
 import { parseServerFrame, type SyncErrorCode, SyncProtocolError } from './messages.js';
 import { FORKED_BY_AUTHOR, isSenderFault, type OpStore } from './op-store.js';
 import type { Offence } from './peer-scores.js';
@@ -61,7 +61,8 @@ export async function pullOver(
   state: { -readonly [K in keyof SyncState]: SyncState[K] },
 ): Promise<PullResult> {
   const framed = new FramedStream(stream, SYNC_LIMITS.maxFrameBytes);
-  const deadline = AbortSignal.any([ctx.signal, AbortSignal.timeout(SYNC_TIMEOUTS.pullMs)]);
+  const pullTime = expiringSignal(ctx.signal, SYNC_TIMEOUTS.pullMs);
+  const deadline = pullTime.signal;
   const ours = await ctx.store.versionVector(org);
   let applied = 0;
   let duplicates = 0;
@@ -73,8 +74,11 @@ export async function pullOver(
   // Authors with a refused op: the rest of their chain cannot follow it in this pull. True when
   // the refusal may be lifted later (not a fork).
   const blocked = new Map<string, boolean>();
+  let faulted = false;
   const fault = (offence: Offence, message: string): never => {
-    ctx.penalise(peer, offence, message);
+    // One pull, one penalty: the reader may still meet bad frames after the first fault.
+    if (!faulted) ctx.penalise(peer, offence, message);
+    faulted = true;
     throw new SyncProtocolError(offence === 'forged' ? 'forged' : (offence as SyncErrorCode), message);
   };
 
@@ -231,6 +235,7 @@ export async function pullOver(
     else framed.stream.abort(err as Error);
     throw err;
   } finally {
+    pullTime.clear();
     // However the pull ended (an `err` answer too): a stream left half-open holds a stream slot at both ends.
     await framed.close();
   }

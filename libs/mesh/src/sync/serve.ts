@@ -7,7 +7,7 @@ import type { Logger, Stream } from '@libp2p/interface';
 import type { VersionVector } from '../oplog/version-vector.js';
 import { verifiedBatches } from './batches.js';
 import { MAX_SERVED_PULLS_PER_PEER, SYNC_LIMITS, SYNC_TIMEOUTS } from './constants.js';
-import { FramedStream, isStreamEnded } from './framing.js';
+import { expiringSignal, FramedStream, isStreamEnded } from './framing.js';
 import {
   parseClientFrame,
   parseRequest,
@@ -122,12 +122,20 @@ async function servePull(
   peer: string,
   request: Extract<SyncRequest, { t: 'pull' }>,
 ): Promise<void> {
-  const until = await pullAccess(ctx, peer, request.org);
+  const upTo = await pullAccess(ctx, peer, request.org);
   const active = ctx.serving.get(peer) ?? 0;
   if (active >= MAX_SERVED_PULLS_PER_PEER) throw new SyncProtocolError('busy', 'too many pulls at once');
   ctx.serving.set(peer, active + 1);
   const state = ctx.states.get(peer, request.org);
-  const deadline = AbortSignal.any([ctx.signal, AbortSignal.timeout(SYNC_TIMEOUTS.pullMs)]);
+  const pullTime = expiringSignal(ctx.signal, SYNC_TIMEOUTS.pullMs);
+  const deadline = pullTime.signal;
+  /** A client that takes no frame before the deadline is slow, like one slow to ack: no fault. */
+  const send = (message: Parameters<FramedStream['write']>[0]) =>
+    framed.write(message, { signal: deadline }).catch((err) => {
+      if (err instanceof SyncProtocolError && err.code === 'timeout')
+        throw new NoFault('timeout', 'no frame taken before the pull deadline');
+      throw err;
+    });
   try {
     const ours: VersionVector = await ctx.store.versionVector(request.org);
     let credit = request.win;
@@ -138,20 +146,21 @@ async function servePull(
       ours,
       request.vv,
       { ops: ctx.batchOps, bytes: ctx.batchBytes },
-      until,
+      upTo,
     );
     for await (const batch of batches) {
       if (credit === 0) {
         await readAck(framed, deadline);
         credit += 1;
       }
-      state.bytesSent += await framed.write({ t: 'ops', ops: batch }, { signal: deadline });
+      state.bytesSent += await send({ t: 'ops', ops: batch });
       credit -= 1;
       state.opsSent += batch.length;
     }
-    await framed.write({ t: 'end', vv: ours }, { signal: deadline });
+    await send({ t: 'end', vv: ours });
     await framed.close();
   } finally {
+    pullTime.clear();
     const left = (ctx.serving.get(peer) ?? 1) - 1;
     if (left > 0) ctx.serving.set(peer, left);
     else ctx.serving.delete(peer);
