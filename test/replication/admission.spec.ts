@@ -95,6 +95,12 @@ describe('gateway admission', () => {
       new RegExp(`gatehouse_sync_last_success_timestamp_seconds\\{org="${orgId}",peer="${a.peerId}"\\} \\d`),
     );
     expect(metrics).toMatch(/gatehouse_mesh_peers [1-9]/);
+    // b's operator is no member of the organisation, and sees its gateways all the same.
+    const { admittedGateways } = await b.operator.gql(
+      'query ($o: ID!) { admittedGateways(orgId: $o) { peerId status } }',
+      { o: orgId },
+    );
+    expect(admittedGateways).toContainEqual({ peerId: b.peerId, status: 'admitted' });
   });
 
   it('lets a member log in on every gateway that hosts one of their organisations', async () => {

@@ -57,11 +57,31 @@ describe('gatehouse invite / join', () => {
     const [a] = gws;
     const lines: string[] = [];
     const config = { ...a.gateway.app.get(GATEWAY_CONFIG_TOKEN), httpPort: Number(new URL(a.url).port) };
-    expect(await runMeshCommand('join', ['x'], config, {}, (l) => lines.push(l))).toBe(2);
-    expect(lines[0]).toMatch(/GATEHOUSE_TOKEN/);
-    expect(
-      await runMeshCommand('join', ['not-a-code'], config, { GATEHOUSE_TOKEN: 'nope' }, (l) => lines.push(l)),
-    ).toBe(1);
+    const run = (command: 'invite' | 'join', args: string[], env: NodeJS.ProcessEnv, at = config) =>
+      runMeshCommand(
+        command,
+        args,
+        at,
+        env,
+        (l) => lines.push(l),
+        (l) => lines.push(l),
+      );
+    expect(await run('join', ['x'], {})).toBe(2);
+    expect(lines.pop()).toMatch(/GATEHOUSE_TOKEN/);
+    expect(await run('join', ['not-a-code'], { GATEHOUSE_TOKEN: 'nope' })).toBe(1);
+    lines.pop();
+    const unchecked = { GATEHOUSE_TOKEN: 'not checked before the hours' };
+    expect(await run('invite', ['some-org', 'soon'], unchecked)).toBe(2);
+    expect(lines.pop()).toMatch(/usage: gatehouse invite <organisation id> \[valid hours, a whole number\]/);
+    // The gateway says which field is wrong, and why.
+    const tokenOfA = { GATEHOUSE_TOKEN: await token(a.operator) };
+    const orgId = await createOrganization(a.operator, 'cli-hours');
+    expect(await run('invite', [orgId, '0'], tokenOfA)).toBe(1);
+    expect(lines.pop()).toMatch(/invalid input; validForHours: .*less than 1/);
+    // A gateway that is not there: where the command looked.
+    const nowhere = { ...config, httpPort: 1 };
+    expect(await run('invite', [orgId], tokenOfA, nowhere)).toBe(1);
+    expect(lines.pop()).toMatch(/could not reach the gateway at http:\/\/.*:1\/graphql/);
   });
 });
 

@@ -98,9 +98,12 @@ export class MeshService {
     viewer: Viewer | null,
     orgId: string,
   ): Promise<{ row: AdmittedGatewayRow | null; peer: string; creator: boolean }[]> {
-    const { org } = await this.access.require(viewer, orgId, 'viewer');
-    const rows = await this.directory.gateways(org.root_id);
-    const creator = await this.directory.creator(org.root_id);
+    // The operator sees every organisation's gateways, whether or not a member of it.
+    const root = viewer?.isOperator
+      ? ((await this.access.org(orgId))?.root_id ?? orgId)
+      : (await this.access.require(viewer, orgId, 'viewer')).org.root_id;
+    const rows = await this.directory.gateways(root);
+    const creator = await this.directory.creator(root);
     const out: { row: AdmittedGatewayRow | null; peer: string; creator: boolean }[] = rows.map((row) => ({
       row,
       peer: row.peer_id,
@@ -118,15 +121,15 @@ export class MeshService {
   /** Sync state per organisation and peer: the operator sees all, an organisation's admins see theirs. */
   async syncStates(viewer: Viewer | null, orgId?: string | null): Promise<SyncState[]> {
     if (!viewer) throw unauthenticated();
-    if (!this.node.running) return [];
     if (orgId) {
+      // A department's admins see the sync of the log it is part of.
       const root = viewer.isOperator
         ? ((await this.access.org(orgId))?.root_id ?? orgId)
         : (await this.access.require(viewer, orgId, 'admin')).org.root_id;
-      return this.node.sync.syncStates({ org: root });
+      return this.node.running ? this.node.sync.syncStates({ org: root }) : [];
     }
     this.requireOperator(viewer);
-    return this.node.sync.syncStates();
+    return this.node.running ? this.node.sync.syncStates() : [];
   }
 
   /** For every logged-in member: region, live connections, and the organisation's last sync. */

@@ -31,10 +31,10 @@ export interface MeshStatus {
 
 const POLL_MS = 30_000;
 
-const QUERY = `query MeshStatusBar($orgId: ID!, $connOrg: ID, $withOrg: Boolean!, $operator: Boolean!, $admin: Boolean!, $member: Boolean!) {
+const QUERY = `query MeshStatusBar($orgId: ID!, $syncOrg: ID, $connOrg: ID, $withOrg: Boolean!, $operator: Boolean!, $admin: Boolean!, $member: Boolean!) {
   admittedGateways(orgId: $orgId) @include(if: $withOrg) { peerId connected isThisGateway status }
   connectivity(orgId: $connOrg) @include(if: $member) { region running peersConnected relayedConnections orgLastSyncedAt }
-  syncStates(orgId: $orgId) @include(if: $admin) { peerId lastSuccessAt }
+  syncStates(orgId: $syncOrg) @include(if: $admin) { peerId lastSuccessAt }
   meshStatus @include(if: $operator) { region running connections { peerId relayed } }
 }`;
 
@@ -104,10 +104,14 @@ export function useMeshStatus(org: Org | undefined): MeshStatus {
       return;
     }
     let live = true;
+    // Another organisation: nothing of the last one's status may show under its name.
+    setStatus({ kind: 'loading', seesSync: false });
     const load = async () => {
       try {
         const data = await gql<Answer>(QUERY, {
           orgId: orgId ?? '',
+          // The role is the one held where the member is (a department's admin sees its log's sync).
+          syncOrg: org?.id ?? null,
           withOrg: !!orgId && caps.has('admittedGateways'),
           connOrg: orgId,
           operator,
@@ -125,7 +129,7 @@ export function useMeshStatus(org: Org | undefined): MeshStatus {
       live = false;
       window.clearInterval(timer);
     };
-  }, [caps, supported, orgId, operator, admin, member]);
+  }, [caps, supported, orgId, org?.id, operator, admin, member]);
 
   return status;
 }

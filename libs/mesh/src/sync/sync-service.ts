@@ -297,6 +297,7 @@ export class GatehouseSync implements SyncService, Startable {
   async pull(peer: string, org: string): Promise<PullResult> {
     const state = this.states.get(peer, org);
     const started = performance.now();
+    const receivedBefore = state.opsReceived;
     state.status = 'pulling';
     state.lastAttemptAt = Date.now();
     let stream: Stream | undefined;
@@ -335,7 +336,8 @@ export class GatehouseSync implements SyncService, Startable {
       stream?.abort(err as Error);
       state.status = 'error';
       state.lastError = (err as Error).message;
-      this.emit({ type: 'pull-failed', peer, org, error: err as Error });
+      const applied = state.opsReceived - receivedBefore;
+      this.emit({ type: 'pull-failed', peer, org, error: err as Error, applied });
       throw err;
     }
   }

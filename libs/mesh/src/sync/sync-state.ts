@@ -32,8 +32,11 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export function vectorDistance(from: VersionVector, to: VersionVector): number {
   let n = 0;
   for (const [author, seq] of Object.entries(to)) n += Math.max(0, seq - (from[author] ?? 0));
-  return n;
+  // A peer's vector is its own claim, up to 2^53 a seq: what we report of it stays a GraphQL Int.
+  return Math.min(n, MAX_DISTANCE);
 }
+
+const MAX_DISTANCE = 2 ** 31 - 1;
 
 export class SyncStates {
   private readonly states = new Map<string, Mutable<SyncState>>();

@@ -39,7 +39,14 @@ export type SyncEvent =
       readonly result: PullResult;
       readonly ms: number;
     }
-  | { readonly type: 'pull-failed'; readonly peer: string; readonly org: string; readonly error: Error }
+  | {
+      readonly type: 'pull-failed';
+      readonly peer: string;
+      readonly org: string;
+      readonly error: Error;
+      /** Ops the pull applied before it failed (they stay: each batch commits on its own). */
+      readonly applied: number;
+    }
   | {
       readonly type: 'penalty';
       readonly peer: string;

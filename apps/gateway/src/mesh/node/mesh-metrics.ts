@@ -98,6 +98,7 @@ export class MeshMetrics {
           return;
         case 'pull-failed':
           this.pulls.inc({ outcome: 'failed' });
+          this.opsReceived.inc(event.applied);
           return;
         case 'penalty':
           this.penalties.inc({ offence: event.offence });
