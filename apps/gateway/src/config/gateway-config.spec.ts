@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './gateway-config.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'gatehouse-config-'));
+/** Any well-formed peer id: bootstrap addresses must name the peer they reach. */
+const PEER = '12D3KooWGRUVh2N6ZJyY8n3hjcrjdZfcaq9ScZqJS7yCWfAajgF6';
 
 describe('loadConfig', () => {
   it('starts from the documented defaults', () => {
@@ -30,12 +32,12 @@ describe('loadConfig', () => {
       {
         GATEHOUSE_CONFIG: file,
         GATEHOUSE_HTTP_PORT: '9100',
-        GATEHOUSE_BOOTSTRAP: '/ip4/127.0.0.1/tcp/4001, /dns4/x/tcp/1',
+        GATEHOUSE_BOOTSTRAP: `/ip4/127.0.0.1/tcp/4001/p2p/${PEER}, /dns4/x/tcp/1/p2p/${PEER}`,
       },
       cwd,
     );
     expect(config).toMatchObject({ httpPort: 9100, region: 'lakeside', mdns: false });
-    expect(config.bootstrap).toEqual(['/ip4/127.0.0.1/tcp/4001', '/dns4/x/tcp/1']);
+    expect(config.bootstrap).toEqual([`/ip4/127.0.0.1/tcp/4001/p2p/${PEER}`, `/dns4/x/tcp/1/p2p/${PEER}`]);
   });
 
   it.each([
@@ -45,6 +47,11 @@ describe('loadConfig', () => {
     [{ GATEHOUSE_MDNS: 'sometimes' }, 'GATEHOUSE_MDNS'],
     [{ GATEHOUSE_REGION: 'Big Region!' }, 'GATEHOUSE_REGION'],
     [{ GATEHOUSE_BOOTSTRAP: 'not-a-multiaddr' }, 'GATEHOUSE_BOOTSTRAP'],
+    // libp2p would drop these without a word, or fail only once the mesh starts.
+    [{ GATEHOUSE_BOOTSTRAP: '/ip4/127.0.0.1/tcp/4001' }, 'GATEHOUSE_BOOTSTRAP'],
+    [{ GATEHOUSE_BOOTSTRAP: '/ip4/127.0.0.1/tcp/4001/p2p/not-a-peer' }, 'GATEHOUSE_BOOTSTRAP'],
+    [{ GATEHOUSE_P2P_LISTEN: '/ip4/1.2.3/tcp/1' }, 'GATEHOUSE_P2P_LISTEN'],
+    [{ GATEHOUSE_P2P_ANNOUNCE: '/ip4/192.0.2.1/tcp/nope' }, 'GATEHOUSE_P2P_ANNOUNCE'],
     [{ GATEHOUSE_DB_URL: 'postgres://x' }, 'GATEHOUSE_DB_URL'],
     [{ GATEHOUSE_CONFIG: '/nonexistent/gatehouse.json' }, 'GATEHOUSE_CONFIG'],
   ])('refuses %o, naming the setting', (env, setting) => {

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { addressProblem } from '@gatehouse/mesh';
 
 export type RelayMode = 'off' | 'client' | 'server';
 
@@ -81,11 +82,14 @@ const asString = (name: SettingName, v: unknown): string => {
   return v.trim();
 };
 
-const asList = (name: SettingName, v: unknown): string[] => {
+/** A list of multiaddrs, each checked now rather than when the mesh starts, long after. */
+const asAddresses = (name: SettingName, v: unknown, options: { namesPeer?: boolean } = {}): string[] => {
   const items = Array.isArray(v) ? v : String(v).split(',');
   const list = items.map((s) => String(s).trim()).filter(Boolean);
-  for (const addr of list)
-    if (!addr.startsWith('/')) throw new ConfigError(name, `"${addr}" is not a multiaddr`);
+  for (const addr of list) {
+    const problem = addressProblem(addr, options);
+    if (problem) throw new ConfigError(name, `"${addr}" will not do: ${problem}`);
+  }
   return list;
 };
 
@@ -140,9 +144,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
     httpHost: asString('GATEHOUSE_HTTP_HOST', get('GATEHOUSE_HTTP_HOST', '127.0.0.1')),
     httpPort: asInt('GATEHOUSE_HTTP_PORT', get('GATEHOUSE_HTTP_PORT', 8080), 0, 65535),
-    p2pListen: asList('GATEHOUSE_P2P_LISTEN', get('GATEHOUSE_P2P_LISTEN', '/ip4/0.0.0.0/tcp/0')),
-    p2pAnnounce: asList('GATEHOUSE_P2P_ANNOUNCE', get('GATEHOUSE_P2P_ANNOUNCE', '')),
-    bootstrap: asList('GATEHOUSE_BOOTSTRAP', get('GATEHOUSE_BOOTSTRAP', '')),
+    p2pListen: asAddresses('GATEHOUSE_P2P_LISTEN', get('GATEHOUSE_P2P_LISTEN', '/ip4/0.0.0.0/tcp/0')),
+    p2pAnnounce: asAddresses('GATEHOUSE_P2P_ANNOUNCE', get('GATEHOUSE_P2P_ANNOUNCE', '')),
+    bootstrap: asAddresses('GATEHOUSE_BOOTSTRAP', get('GATEHOUSE_BOOTSTRAP', ''), { namesPeer: true }),
     region,
     relay: oneOf('GATEHOUSE_RELAY', get('GATEHOUSE_RELAY', 'client'), ['off', 'client', 'server'] as const),
     mdns: asBool('GATEHOUSE_MDNS', get('GATEHOUSE_MDNS', 'on')),

@@ -20,6 +20,13 @@ export interface ConnectionPolicy {
   readonly dialTimeoutMs: number;
   /** Yamux streams one connection may open towards us, all protocols together. */
   readonly maxStreamsPerConnection: number;
+  /**
+   * Inbound connections one peer, and one host (IPv4 address or IPv6 /64;
+   * loopback aside), may hold at once: otherwise one peer dialling again and
+   * again holds every slot, and the node takes no other inbound connection.
+   */
+  readonly maxConnectionsPerPeer: number;
+  readonly maxConnectionsPerHost: number;
 }
 
 export const SMALL_BOX_POLICY: ConnectionPolicy = {
@@ -30,4 +37,6 @@ export const SMALL_BOX_POLICY: ConnectionPolicy = {
   maxParallelDials: 8,
   dialTimeoutMs: 10_000,
   maxStreamsPerConnection: 64,
+  maxConnectionsPerPeer: 4,
+  maxConnectionsPerHost: 16,
 };

@@ -1,8 +1,12 @@
 import { connect, type Socket } from 'node:net';
+import type { PeerId } from '@libp2p/interface';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import { describe, expect, it } from 'vitest';
 import { generateIdentity } from '../identity/gateway-identity.js';
 import { SMALL_BOX_POLICY } from './connection-policy.js';
 import { createGatewayNode } from './gateway-node.js';
+import { gaterFor } from './peer-gate.js';
 
 describe('createGatewayNode', () => {
   it('uses the gateway key as peer id, listens on TCP and WebSockets, pings a peer and stops cleanly', async () => {
@@ -93,6 +97,46 @@ describe('createGatewayNode', () => {
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }
+  });
+});
+
+describe('connection caps', () => {
+  it('holds no more connections from one peer than its share, and still takes other peers', async () => {
+    const [ia, ib, ic] = await Promise.all([generateIdentity(), generateIdentity(), generateIdentity()]);
+    const node = (privateKey: typeof ia.privateKey) =>
+      createGatewayNode({ privateKey, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, dht: false });
+    const [a, b, c] = await Promise.all([node(ia.privateKey), node(ib.privateKey), node(ic.privateKey)]);
+    try {
+      // b dials again and again, asking each time for a connection of its own, slower than the rate
+      // of new connections one host may open (all of these come from 127.0.0.1).
+      for (let i = 0; i < 2 * SMALL_BOX_POLICY.maxConnectionsPerPeer; i++) {
+        await b.dial(a.getMultiaddrs(), { force: true, signal: AbortSignal.timeout(5000) }).catch(() => {});
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(a.getConnections(b.peerId).length).toBeLessThanOrEqual(SMALL_BOX_POLICY.maxConnectionsPerPeer);
+      expect(a.getConnections(b.peerId).length).toBeGreaterThan(0);
+      await expect(
+        c.services.ping.ping(a.getMultiaddrs(), { signal: AbortSignal.timeout(5000) }),
+      ).resolves.toBeGreaterThanOrEqual(0);
+    } finally {
+      await Promise.all([a.stop(), b.stop(), c.stop()]);
+    }
+  });
+
+  it('refuses a host past its share before the handshake, loopback and relayed connections aside', () => {
+    const held: { remotePeer: PeerId; remoteAddr: Multiaddr; direction: 'inbound' | 'outbound' }[] = [];
+    const gater = gaterFor({ isBanned: () => false }, { connections: () => held, perPeer: 4, perHost: 2 });
+    const from = (addr: string) => ({ remoteAddr: multiaddr(addr) }) as never;
+    const somePeer = peerIdFromString('12D3KooWGRUVh2N6ZJyY8n3hjcrjdZfcaq9ScZqJS7yCWfAajgF6');
+    for (const addr of ['/ip4/192.0.2.7/tcp/1', '/ip4/192.0.2.7/tcp/2'])
+      held.push({ remotePeer: somePeer, remoteAddr: multiaddr(addr), direction: 'inbound' });
+    expect(gater.denyInboundConnection?.(from('/ip4/192.0.2.7/tcp/3'))).toBe(true);
+    expect(gater.denyInboundConnection?.(from('/ip4/192.0.2.8/tcp/3'))).toBe(false);
+    expect(gater.denyInboundConnection?.(from('/ip4/127.0.0.1/tcp/3'))).toBe(false);
+    // Our own dials to that host do not count against it.
+    held[0].direction = 'outbound';
+    expect(gater.denyInboundConnection?.(from('/ip4/192.0.2.7/tcp/3'))).toBe(false);
   });
 });
 

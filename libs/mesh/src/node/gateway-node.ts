@@ -9,7 +9,7 @@ import { yamux } from '@chainsafe/libp2p-yamux';
 import { bootstrap } from '@libp2p/bootstrap';
 import type { CircuitRelayService } from '@libp2p/circuit-relay-v2';
 import { type Identify, type IdentifyPush, identify, identifyPush } from '@libp2p/identify';
-import type { Libp2p, PeerDiscovery, PrivateKey, ServiceMap } from '@libp2p/interface';
+import type { Connection, Libp2p, PeerDiscovery, PrivateKey, ServiceMap } from '@libp2p/interface';
 import { type KadDHT, kadDHT, passthroughMapper } from '@libp2p/kad-dht';
 import { mdns } from '@libp2p/mdns';
 import { type Ping, ping } from '@libp2p/ping';
@@ -133,6 +133,8 @@ export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
   }
   if (relay === 'server') services.relay = relayServer(init.relayServer);
 
+  /** The node, for the gater's connection caps once it exists. */
+  let started: { getConnections(): Connection[] } | null = null;
   const node = await createLibp2p({
     privateKey: init.privateKey,
     start: init.start ?? true,
@@ -145,7 +147,11 @@ export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ maxInboundStreams: policy.maxStreamsPerConnection })],
     peerDiscovery: peerDiscovery as never,
-    connectionGater: init.gate ? gaterFor(init.gate) : undefined,
+    connectionGater: gaterFor(init.gate ?? { isBanned: () => false }, {
+      connections: () => (started ? started.getConnections() : []),
+      perPeer: policy.maxConnectionsPerPeer,
+      perHost: policy.maxConnectionsPerHost,
+    }),
     connectionManager: {
       maxConnections: policy.maxConnections,
       maxIncomingPendingConnections: policy.maxIncomingPendingConnections,
@@ -157,6 +163,7 @@ export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
     services: services as ServiceFactoryMap<GatewayServices & S>,
   });
 
+  started = node;
   if (init.bootstrap?.length) {
     keepBootstrapPeers(node, init.bootstrap, {
       intervalMs: init.bootstrapRedialMs,

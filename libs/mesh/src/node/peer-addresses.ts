@@ -22,6 +22,29 @@ export function withPeerId(addr: string, peer: string): Multiaddr {
     : ma.encapsulate(`/p2p/${peer}`);
 }
 
+/**
+ * Why `addr` will not do as an address to listen on, announce or dial (null
+ * when it will). With `namesPeer`, it must end in `/p2p/<peer id>`: libp2p
+ * drops a bootstrap address that does not, without a word.
+ */
+export function addressProblem(addr: string, options: { namesPeer?: boolean } = {}): string | null {
+  let ma: Multiaddr;
+  try {
+    ma = multiaddr(addr);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  if (!options.namesPeer) return null;
+  const last = ma.getComponents().at(-1);
+  if (last?.name !== 'p2p') return 'does not end in /p2p/<peer id>';
+  try {
+    peerIdFromString(last.value ?? '');
+  } catch {
+    return `${last.value} is not a peer id`;
+  }
+  return null;
+}
+
 /** Parses multiaddrs, dropping any that do not parse. */
 export function parseAddresses(addrs: readonly string[]): Multiaddr[] {
   const out: Multiaddr[] = [];

@@ -1,4 +1,6 @@
-import type { ConnectionGater, PeerId } from '@libp2p/interface';
+import type { Connection, ConnectionGater, PeerId } from '@libp2p/interface';
+import type { Multiaddr } from '@multiformats/multiaddr';
+import { hostOf } from './relay-server.js';
 
 /** Answers whether a peer is currently banned (see sync/peer-scores.ts). */
 export interface PeerGate {
@@ -7,17 +9,43 @@ export interface PeerGate {
   refusesAddress?(multiaddr: string): boolean;
 }
 
+/** How many inbound connections one peer and one host may hold (see ConnectionPolicy). */
+export interface ConnectionCaps {
+  /** The node's open connections (read when asked: the gater exists before the node). */
+  connections(): readonly Pick<Connection, 'remotePeer' | 'remoteAddr' | 'direction'>[];
+  readonly perPeer: number;
+  readonly perHost: number;
+}
+
+const isRelayed = (addr: Multiaddr) => addr.toString().includes('/p2p-circuit');
+const isLoopback = (host: string | null) =>
+  host === '127.0.0.1' || host === '0:0:0:0::/64' || !!host?.startsWith('127.');
+
 /**
  * A libp2p connection gater that refuses banned peers, inbound and outbound,
  * directly and through a relay: a banned peer gets no slot on our relay, our
  * relay carries no connection from or to it, and we accept no relayed
- * connection from it.
+ * connection from it. With `caps`, it also refuses an inbound connection past
+ * the peer's or its host's share (relayed connections count for the peer
+ * only: they all come from the relay's host).
  */
-export function gaterFor(gate: PeerGate): ConnectionGater {
+export function gaterFor(gate: PeerGate, caps?: ConnectionCaps): ConnectionGater {
   const denied = (peer: PeerId) => gate.isBanned(peer.toString());
+  const inbound = () => caps?.connections().filter((c) => c.direction === 'inbound') ?? [];
+  const hostFull = (addr: Multiaddr) => {
+    const host = hostOf(addr);
+    if (!caps || !host || isRelayed(addr) || isLoopback(host)) return false;
+    return (
+      inbound().filter((c) => !isRelayed(c.remoteAddr) && hostOf(c.remoteAddr) === host).length >=
+      caps.perHost
+    );
+  };
+  const peerFull = (peer: PeerId) =>
+    !!caps && inbound().filter((c) => c.remotePeer.equals(peer)).length >= caps.perPeer;
   return {
     denyDialPeer: denied,
-    denyInboundEncryptedConnection: denied,
+    denyInboundConnection: (maConn) => hostFull(maConn.remoteAddr),
+    denyInboundEncryptedConnection: (peer) => denied(peer) || peerFull(peer),
     denyOutboundEncryptedConnection: denied,
     denyInboundRelayReservation: denied,
     denyOutboundRelayedConnection: (source, destination) => denied(source) || denied(destination),
