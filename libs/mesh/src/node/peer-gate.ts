@@ -18,8 +18,8 @@ export interface ConnectionCaps {
 }
 
 const isRelayed = (addr: Multiaddr) => addr.toString().includes('/p2p-circuit');
-const isLoopback = (host: string | null) =>
-  host === '127.0.0.1' || host === '0:0:0:0::/64' || !!host?.startsWith('127.');
+/** 127.0.0.0/8, or the /64 that holds ::1 (see hostOf). */
+const isLoopback = (host: string) => host.startsWith('127.') || host === '0:0:0:0::/64';
 
 /**
  * A libp2p connection gater that refuses banned peers, inbound and outbound,

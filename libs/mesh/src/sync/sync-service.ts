@@ -263,16 +263,8 @@ export class GatehouseSync implements SyncService, Startable {
           failed = await this.pull(peer, org)
             .finally(release)
             .then(
-              (result) => {
-                if (this.started && result.refusedWith) this.grounds.failed(peer, org);
-                else if (this.started) this.grounds.settle(peer, org, result.waiting, mark);
-                return result.refusedWith !== null && TRANSIENT.has(result.refusedWith);
-              },
-              (err) => {
-                if (this.started) this.grounds.failed(peer, org);
-                // A peer caught sending bad input is penalised, not chased.
-                return !(err instanceof SyncProtocolError) || TRANSIENT.has(err.code);
-              },
+              (result) => this.pulled(peer, org, result, mark),
+              (err) => this.pullFailed(peer, org, err),
             );
         } while (entry.again);
       } finally {
@@ -286,6 +278,20 @@ export class GatehouseSync implements SyncService, Startable {
     })();
     this.jobs.set(key, entry);
     return entry.done;
+  }
+
+  /** Notes how a pull was answered; returns whether to try it again soon (PullRetries). */
+  private pulled(peer: string, org: string, result: PullResult, mark: number): boolean {
+    if (this.started && result.refusedWith) this.grounds.failed(peer, org);
+    else if (this.started) this.grounds.settle(peer, org, result.waiting, mark);
+    return result.refusedWith !== null && TRANSIENT.has(result.refusedWith);
+  }
+
+  /** Notes a pull that failed; returns whether to try it again soon (PullRetries). */
+  private pullFailed(peer: string, org: string, err: unknown): boolean {
+    if (this.started) this.grounds.failed(peer, org);
+    // A peer caught sending bad input is penalised, not chased.
+    return !(err instanceof SyncProtocolError) || TRANSIENT.has(err.code);
   }
 
   /** Resolves once no pull is running or queued. */
