@@ -125,12 +125,14 @@ export class OpLogService implements OnModuleInit {
     const failed: { request: AppendRequest; err: unknown }[] = [];
     try {
       await this.db.transaction(async (tx) => {
+        /** Organisations this transaction found this gateway may still write to. */
+        const writable = new Set<string>();
         for (const request of batch) {
           const before = new Map(tips);
           await tx.query('SAVEPOINT append_request');
           try {
             const ops: Op[] = [];
-            for (const draft of request.drafts) ops.push(await this.appendOne(tx, draft, tips));
+            for (const draft of request.drafts) ops.push(await this.appendOne(tx, draft, tips, writable));
             if (request.alsoInTx) await request.alsoInTx(tx, ops);
             await tx.query('RELEASE append_request');
             done.push({ request, ops });
@@ -159,14 +161,16 @@ export class OpLogService implements OnModuleInit {
     }
   }
 
-  private async appendOne(tx: EntityManager, draft: OpDraft, tips: Map<string, ChainTip>): Promise<Op> {
-    // Once revoked from an organisation (peers serve it the log up to its revocation), a gateway
-    // writes nothing more to it: every peer would keep the op void, and so would a rebuild here.
-    const [revoked] = await tx.query(
-      `SELECT 1 FROM gateway_admission WHERE org_id = ? AND peer_id = ? AND status = 'revoked'`,
-      [draft.org, this.author],
-    );
-    if (revoked) throw conflict('this gateway was revoked from the organisation: its copy is read-only');
+  private async appendOne(
+    tx: EntityManager,
+    draft: OpDraft,
+    tips: Map<string, ChainTip>,
+    writable: Set<string>,
+  ): Promise<Op> {
+    if (!writable.has(draft.org)) {
+      await this.refuseIfRevoked(tx, draft.org);
+      writable.add(draft.org);
+    }
     const tip = tips.get(draft.org) ?? this.tips.get(draft.org) ?? null;
     const op = signOp(this.identity, {
       v: 1,
@@ -186,6 +190,20 @@ export class OpLogService implements OnModuleInit {
     await this.projections.apply(tx, op);
     tips.set(op.org, { seq: op.seq, id: op.id });
     return op;
+  }
+
+  /**
+   * Once revoked from an organisation (peers serve it the log up to its
+   * revocation), a gateway writes nothing more to it: every peer would keep
+   * the op void, and so would a rebuild here. Checked once per organisation
+   * and write transaction.
+   */
+  private async refuseIfRevoked(tx: EntityManager, org: string): Promise<void> {
+    const [revoked] = await tx.query(
+      `SELECT 1 FROM gateway_admission WHERE org_id = ? AND peer_id = ? AND status = 'revoked'`,
+      [org, this.author],
+    );
+    if (revoked) throw conflict('this gateway was revoked from the organisation: its copy is read-only');
   }
 
   /**

@@ -83,6 +83,24 @@ export function isRelayedAddress(addr: Multiaddr): boolean {
   return addr.getComponents().some((c) => c.name === 'p2p-circuit');
 }
 
+/**
+ * The IPv4 address, or the IPv6 /64, an address comes from (null if neither):
+ * one IPv6 host usually holds a whole /64, so counting single addresses would
+ * not limit it.
+ */
+export function hostOf(addr: Multiaddr): string | null {
+  const [first] = addr.getComponents();
+  if (first?.name === 'ip4') return first.value ?? null;
+  if (first?.name !== 'ip6') return null;
+  // The address's own 16 bytes, after the one-byte protocol code: no parsing of its text form.
+  const ip = addr.bytes.subarray(1, 17);
+  // An IPv4 address written as IPv6 (::ffff:192.0.2.7) is that IPv4 host.
+  if (ip.subarray(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff)
+    return ip.subarray(12).join('.');
+  const groups = [0, 2, 4, 6].map((at) => ((ip[at] << 8) | ip[at + 1]).toString(16));
+  return `${groups.join(':')}::/64`;
+}
+
 /** The node's `/p2p-circuit` addresses: where it can be reached through relays it holds a slot on. */
 export function circuitAddresses(node: { getMultiaddrs(): Multiaddr[] }): Multiaddr[] {
   return node.getMultiaddrs().filter(isRelayedAddress);

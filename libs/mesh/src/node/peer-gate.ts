@@ -1,6 +1,6 @@
 import type { Connection, ConnectionGater, PeerId } from '@libp2p/interface';
 import type { Multiaddr } from '@multiformats/multiaddr';
-import { hostOf } from './relay-server.js';
+import { hostOf, isRelayedAddress } from './peer-addresses.js';
 
 /** Answers whether a peer is currently banned (see sync/peer-scores.ts). */
 export interface PeerGate {
@@ -17,7 +17,6 @@ export interface ConnectionCaps {
   readonly perHost: number;
 }
 
-const isRelayed = (addr: Multiaddr) => addr.toString().includes('/p2p-circuit');
 /** 127.0.0.0/8, or the /64 that holds ::1 (see hostOf). */
 const isLoopback = (host: string) => host.startsWith('127.') || host === '0:0:0:0::/64';
 
@@ -34,9 +33,9 @@ export function gaterFor(gate: PeerGate, caps?: ConnectionCaps): ConnectionGater
   const inbound = () => caps?.connections().filter((c) => c.direction === 'inbound') ?? [];
   const hostFull = (addr: Multiaddr) => {
     const host = hostOf(addr);
-    if (!caps || !host || isRelayed(addr) || isLoopback(host)) return false;
+    if (!caps || !host || isRelayedAddress(addr) || isLoopback(host)) return false;
     return (
-      inbound().filter((c) => !isRelayed(c.remoteAddr) && hostOf(c.remoteAddr) === host).length >=
+      inbound().filter((c) => !isRelayedAddress(c.remoteAddr) && hostOf(c.remoteAddr) === host).length >=
       caps.perHost
     );
   };

@@ -22,9 +22,8 @@ import {
   type RelayReservation,
 } from '@libp2p/circuit-relay-v2';
 import type { ConnectionGater, Libp2pEvents, PeerId, TypedEventTarget } from '@libp2p/interface';
-import type { Multiaddr } from '@multiformats/multiaddr';
 import { withoutUndefined } from '../oplog/canonical.js';
-import { isRelayedAddress } from './peer-addresses.js';
+import { hostOf, isRelayedAddress } from './peer-addresses.js';
 
 export interface RelayServerInit {
   /** Reservations held at once (default 32). */
@@ -200,22 +199,4 @@ function renewableSignal(ms: number): RenewableSignal {
     reset: (after?: number) => arm(after ?? ms),
     clear: () => clearTimeout(timer),
   });
-}
-
-/**
- * The IPv4 address, or the IPv6 /64, an address comes from (null if neither):
- * one IPv6 host usually holds a whole /64, so counting single addresses would
- * not limit it.
- */
-export function hostOf(addr: Multiaddr): string | null {
-  const [first] = addr.getComponents();
-  if (first?.name === 'ip4') return first.value ?? null;
-  if (first?.name !== 'ip6') return null;
-  // The address's own 16 bytes, after the one-byte protocol code: no parsing of its text form.
-  const ip = addr.bytes.subarray(1, 17);
-  // An IPv4 address written as IPv6 (::ffff:192.0.2.7) is that IPv4 host.
-  if (ip.subarray(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff)
-    return ip.subarray(12).join('.');
-  const groups = [0, 2, 4, 6].map((at) => ((ip[at] << 8) | ip[at + 1]).toString(16));
-  return `${groups.join(':')}::/64`;
 }

@@ -9,9 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generateIdentity } from '../identity/gateway-identity.js';
 import { eventually } from '../testing/replication-suite.js';
 import { createGatewayNode, type GatewayNode, type GatewayNodeInit } from './gateway-node.js';
-import { circuitAddresses, isRelayedAddress } from './peer-addresses.js';
+import { circuitAddresses, hostOf, isRelayedAddress } from './peer-addresses.js';
 import { NO_RANDOM_WALK } from './relay-client.js';
-import { hostOf } from './relay-server.js';
 
 const running: GatewayNode[] = [];
 

@@ -114,7 +114,8 @@ export class OrderedOps {
     // An author's ops must come back contiguous; anything else means the store changed under us.
     c.buffer = ops.filter((op) => op.seq <= c.upTo);
     // An author's clock only moves forward, so what lies past `until` is the rest of its chain.
-    const past = this.until ? c.buffer.findIndex((op) => compareOps(op, this.until!) > 0) : -1;
+    const until = this.until;
+    const past = until ? c.buffer.findIndex((op) => compareOps(op, until) > 0) : -1;
     if (past >= 0) {
       c.buffer = c.buffer.slice(0, past);
       c.upTo = c.after + past;

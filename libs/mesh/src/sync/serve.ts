@@ -77,6 +77,18 @@ class OrgRefusal extends SyncProtocolError {
   }
 }
 
+/**
+ * A client that reads or acks nothing before the pull's deadline is slow (its
+ * store may be rebuilding), which is no fault of its own.
+ */
+const slowClient =
+  (what: string) =>
+  (err: unknown): never => {
+    if (err instanceof SyncProtocolError && err.code === 'timeout')
+      throw new NoFault('timeout', `${what} before the pull deadline`);
+    throw err;
+  };
+
 /** The client stopped the pull and said why: nothing to answer, nothing to penalise. */
 class ClientStopped extends Error {}
 
@@ -129,13 +141,8 @@ async function servePull(
   const state = ctx.states.get(peer, request.org);
   const pullTime = expiringSignal(ctx.signal, SYNC_TIMEOUTS.pullMs);
   const deadline = pullTime.signal;
-  /** A client that takes no frame before the deadline is slow, like one slow to ack: no fault. */
   const send = (message: Parameters<FramedStream['write']>[0]) =>
-    framed.write(message, { signal: deadline }).catch((err) => {
-      if (err instanceof SyncProtocolError && err.code === 'timeout')
-        throw new NoFault('timeout', 'no frame taken before the pull deadline');
-      throw err;
-    });
+    framed.write(message, { signal: deadline }).catch(slowClient('no frame taken'));
   try {
     const ours: VersionVector = await ctx.store.versionVector(request.org);
     let credit = request.win;
@@ -173,14 +180,7 @@ async function servePull(
  * to the pull's deadline, and running out of it is no fault of the client's.
  */
 async function readAck(framed: FramedStream, deadline: AbortSignal): Promise<void> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await framed.read({ signal: deadline });
-  } catch (err) {
-    if (err instanceof SyncProtocolError && err.code === 'timeout')
-      throw new NoFault('timeout', 'no ack before the pull deadline');
-    throw err;
-  }
+  const bytes = await framed.read({ signal: deadline }).catch(slowClient('no ack'));
   const frame = parseClientFrame(bytes);
   if (frame.t === 'err') throw new ClientStopped(`client stopped (${frame.code}): ${frame.msg}`);
 }

@@ -282,8 +282,10 @@ export class GatehouseSync implements SyncService, Startable {
 
   /** Notes how a pull was answered; returns whether to try it again soon (PullRetries). */
   private pulled(peer: string, org: string, result: PullResult, mark: number): boolean {
-    if (this.started && result.refusedWith) this.grounds.failed(peer, org);
-    else if (this.started) this.grounds.settle(peer, org, result.waiting, mark);
+    if (this.started) {
+      if (result.refusedWith) this.grounds.failed(peer, org);
+      else this.grounds.settle(peer, org, result.waiting, mark);
+    }
     return result.refusedWith !== null && TRANSIENT.has(result.refusedWith);
   }
 
