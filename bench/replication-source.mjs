@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { startProfile, stopProfile } from './cpu-profile.mjs';
 import {
   appendAll,
   benchGateway,
@@ -73,6 +74,9 @@ servePeer({
     gateway = await benchGateway(dataDir);
     return { opBytes };
   },
+
+  startProfile,
+  stopProfile: ({ label }) => stopProfile(label),
 
   opCount: ({ orgId }) => gateway.app.get(OpLogService).opCount(orgId),
 

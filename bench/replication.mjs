@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
+import { startProfile, stopProfile } from './cpu-profile.mjs';
 import {
   appendAll,
   benchGateway,
@@ -93,6 +94,7 @@ async function gatehouseRun(n, dir, peer) {
   const receiver = await benchGateway(join(dir, 'receiver'));
   const operator = new Client(receiver.url);
   await operator.signUp('operator');
+  await Promise.all([startProfile(), peer.call('startProfile')]);
   const started = performance.now();
   await operator.gql('mutation ($c: String!) { joinOrganization(code: $c) { ops } }', { c: code });
   // Counted once the join is in: the admission of the receiver is the source's newest op.
@@ -103,6 +105,7 @@ async function gatehouseRun(n, dir, peer) {
     Object.values(await receiver.app.get(GatewayOpStore).versionVector(orgId)).reduce((a, b) => a + b, 0);
   while ((await held()) < total) await sleep(20);
   const catchUpMs = performance.now() - started;
+  await Promise.all([stopProfile(`receiver-${n}`), peer.call('stopProfile', { label: `sender-${n}` })]);
   // Search entries are written once commits pause (SearchIndexer): when the last one is in.
   const unindexed = async () =>
     (await receiver.dataSource.query('SELECT count(*) AS n FROM search_doc WHERE stale > 0'))[0].n;
