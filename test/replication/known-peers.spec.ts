@@ -7,7 +7,11 @@
 
 import { generateIdentity } from '@gatehouse/mesh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MeshDirectory, OTHER_PEERS_KEPT } from '../../apps/gateway/src/mesh/store/mesh-directory.js';
+import {
+  ADDRESSES_KEPT,
+  MeshDirectory,
+  OTHER_PEERS_KEPT,
+} from '../../apps/gateway/src/mesh/store/mesh-directory.js';
 import {
   createOrganization,
   inviteCode,
@@ -71,4 +75,15 @@ describe('known peers', () => {
       expect(n).toBe(OTHER_PEERS_KEPT + 1);
     }
   }, 60_000);
+
+  it('keeps the addresses of a peer that others can dial when it reports more than it keeps', async () => {
+    const [a] = gws;
+    const { peerId } = await generateIdentity();
+    // A box with many local interfaces (containers, loopback aliases) lists them before its LAN address.
+    const local = Array.from({ length: 20 }, (_, i) => `/ip4/127.0.0.${i + 1}/tcp/4001`);
+    await directoryOf(a).rememberPeer(peerId, [...local, '/ip4/10.1.2.3/tcp/4001']);
+    const [known] = (await directoryOf(a).knownPeers()).filter((p) => p.peerId === peerId);
+    expect(known.addrs[0]).toBe('/ip4/10.1.2.3/tcp/4001');
+    expect(known.addrs).toHaveLength(ADDRESSES_KEPT);
+  });
 });

@@ -6,6 +6,7 @@
  */
 import { KEEP_ALIVE, type PeerId, type PeerStore } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
+import { isLoopback, isPrivate } from '@libp2p/utils';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 
 const TAG = `${KEEP_ALIVE}-gatehouse`;
@@ -99,6 +100,34 @@ export function hostOf(addr: Multiaddr): string | null {
     return ip.subarray(12).join('.');
   const groups = [0, 2, 4, 6].map((at) => ((ip[at] << 8) | ip[at + 1]).toString(16));
   return `${groups.join(':')}::/64`;
+}
+
+/**
+ * How far an address reaches, best first: a public address, one on a private
+ * network (a village LAN), one through a relay, then loopback ones (this box
+ * only), a relayed one through a loopback relay last.
+ */
+function reach(addr: Multiaddr): number {
+  // A relayed address starts with the relay's own address.
+  const local = isLoopback(addr);
+  const relayed = isRelayedAddress(addr);
+  if (local) return relayed ? 4 : 3;
+  if (relayed) return 2;
+  return isPrivate(addr) ? 1 : 0;
+}
+
+/**
+ * `addrs` ordered by how far they reach (see `reach`), in their given order
+ * within each rank, without those that do not parse: where a list of a
+ * peer's addresses must be cut short, the ones others can dial stay.
+ */
+export function rankAddresses(addrs: readonly string[]): string[] {
+  const ranked: { text: string; rank: number; at: number }[] = [];
+  addrs.forEach((text, at) => {
+    const [ma] = parseAddresses([text]);
+    if (ma) ranked.push({ text, rank: reach(ma), at });
+  });
+  return ranked.sort((a, b) => a.rank - b.rank || a.at - b.at).map((a) => a.text);
 }
 
 /** The node's `/p2p-circuit` addresses: where it can be reached through relays it holds a slot on. */

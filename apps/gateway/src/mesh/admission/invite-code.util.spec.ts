@@ -32,4 +32,12 @@ describe('invite codes', () => {
     expect(decoded.addrs.length).toBeLessThanOrEqual(INVITE_CODE_LIMITS.addrs);
     expect(decoded.addrs.slice(2).every((a) => relayed.includes(a))).toBe(true);
   });
+
+  it('keep a LAN address when a box has more loopback addresses than a code carries', () => {
+    const loopback = Array.from({ length: 20 }, (_, i) => `/ip4/127.0.0.${i + 1}/tcp/4001/p2p/${PEER}`);
+    const lan = `/ip4/192.168.1.5/tcp/4001/p2p/${PEER}`;
+    const decoded = decodeInviteCode(encodeInviteCode(code([...loopback, lan])));
+    expect(decoded.addrs[0]).toBe(lan);
+    expect(decoded.addrs).toHaveLength(INVITE_CODE_LIMITS.addrs);
+  });
 });

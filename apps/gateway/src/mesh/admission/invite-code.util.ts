@@ -1,3 +1,5 @@
+import { rankAddresses } from '@gatehouse/mesh';
+
 /**
  * Gateway invite codes: everything a joining gateway needs, in one string an
  * operator can paste: the organisation, the invite and its one-time secret,
@@ -24,15 +26,14 @@ const encode = (code: InviteCode, addrs: readonly string[]) =>
   ).toString('base64url');
 
 /**
- * The code for `code`, with as many of its addresses as a decoder accepts:
- * direct addresses first, then relayed (`/p2p-circuit`) ones, which are long
- * (a gateway behind NAT has only those, one per relay address per relay).
+ * The code for `code`, with as many of its addresses as a decoder accepts,
+ * those that reach furthest first (`rankAddresses`): direct ones before
+ * relayed (`/p2p-circuit`) ones, which are long (a gateway behind NAT has
+ * only those, one per relay address per relay), and loopback ones last.
  */
 export function encodeInviteCode(code: InviteCode): string {
-  const relayed = (a: string) => a.includes('/p2p-circuit');
-  const ordered = [...code.addrs.filter((a) => !relayed(a)), ...code.addrs.filter(relayed)];
   const kept: string[] = [];
-  for (const addr of ordered) {
+  for (const addr of rankAddresses(code.addrs)) {
     if (kept.length === INVITE_CODE_LIMITS.addrs) break;
     if (addr.length > INVITE_CODE_LIMITS.addrChars) continue;
     if (encode(code, [...kept, addr]).length <= INVITE_CODE_LIMITS.chars) kept.push(addr);

@@ -1,4 +1,4 @@
-import type { OpPlace } from '@gatehouse/mesh';
+import { type OpPlace, rankAddresses } from '@gatehouse/mesh';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { latestOp } from '../../oplog/op-row.js';
@@ -11,6 +11,9 @@ import { DATA_SOURCE, GATEWAY_IDENTITY } from '../../oplog/tokens.js';
  * push co-hosts out.
  */
 export const OTHER_PEERS_KEPT = 200;
+
+/** Addresses kept per peer in `mesh_peer`: those that reach furthest (`rankAddresses`). */
+export const ADDRESSES_KEPT = 16;
 
 /** Peers remembered between two prunings of `mesh_peer`. */
 const PRUNE_EVERY = 50;
@@ -160,7 +163,7 @@ export class MeshDirectory {
     await this.db.query(
       `INSERT INTO mesh_peer (peer_id, addrs, seen_at) VALUES (?, ?, ?)
        ON CONFLICT (peer_id) DO UPDATE SET addrs = excluded.addrs, seen_at = excluded.seen_at`,
-      [peerId, JSON.stringify(addrs.slice(0, 16)), Date.now()],
+      [peerId, JSON.stringify(rankAddresses(addrs).slice(0, ADDRESSES_KEPT)), Date.now()],
     );
     if (++this.rememberedSincePrune >= PRUNE_EVERY) await this.prunePeers();
   }
