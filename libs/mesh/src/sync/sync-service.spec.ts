@@ -132,4 +132,24 @@ describe('sync streams over libp2p', () => {
     );
     expect(turnedAway).toEqual([]);
   });
+
+  it('forgets the sync state of a peer once it no longer replicates an organisation, and keeps the rest', async () => {
+    const { server, client } = await pair();
+    await expectNormalPull(server, client);
+    server.peer.store.host('org-kept', [client.peer.id]);
+    client.peer.store.host('org-kept', [server.peer.id]);
+    await client.peer.sync.pull(server.peer.id, 'org-kept');
+    const orgsKnown = () =>
+      client.peer.sync
+        .syncStates({ peer: server.peer.id })
+        .map((s) => s.org)
+        .sort();
+    expect(orgsKnown()).toEqual(['org-kept', ORG]);
+    // The client's log revokes the server from ORG.
+    client.peer.store.revoke(ORG, server.peer.id);
+    await client.peer.sync.forgetStale();
+    expect(orgsKnown()).toEqual(['org-kept']);
+    // The server still admits the client: what it served stays.
+    expect(server.peer.sync.syncStates({ peer: client.peer.id }).map((s) => s.org)).toContain(ORG);
+  });
 });

@@ -127,6 +127,7 @@ export class GatehouseSync implements SyncService, Startable {
     if (this.init.resyncIntervalMs > 0) {
       this.resyncTimer = setInterval(() => {
         for (const peer of this.peers.keys()) void this.syncPeer(peer);
+        void this.forgetStale();
       }, this.init.resyncIntervalMs);
       this.resyncTimer.unref();
     }
@@ -175,6 +176,19 @@ export class GatehouseSync implements SyncService, Startable {
 
   syncStates(filter?: { peer?: string; org?: string }): SyncState[] {
     return this.states.list(filter);
+  }
+
+  /**
+   * Forgets the sync state of pairs that no longer replicate (a revoked peer, an organisation left),
+   * so syncStates and /metrics do not show them for as long as the process runs. Disconnected
+   * co-hosts stay: when they were last in sync is what a member wants to see.
+   */
+  async forgetStale(): Promise<void> {
+    for (const s of this.states.list()) {
+      if (s.status === 'pulling') continue;
+      const may = await this.store.mayReplicate(s.org, s.peer).catch(() => true);
+      if (!may) this.states.forget(s.peer, s.org);
+    }
   }
 
   private penalise(peer: string, offence: Offence, detail: string, repeatOf?: string): void {

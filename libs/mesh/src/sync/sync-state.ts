@@ -71,7 +71,7 @@ export class SyncStates {
       .map((s) => ({ ...s }));
   }
 
-  forget(peer: string): void {
-    for (const [key, s] of this.states) if (s.peer === peer) this.states.delete(key);
+  forget(peer: string, org: string): void {
+    this.states.delete(peerOrgKey(peer, org));
   }
 }
