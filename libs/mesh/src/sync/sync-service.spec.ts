@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eventually } from '../testing/replication-suite.js';
 import { connectPeers, type Libp2pSuitePeer, startLibp2pPeer } from '../testing/setups.js';
 import {
@@ -95,8 +95,12 @@ describe('sync streams over libp2p', () => {
     b.peer.store.host('org-not-admitted');
     await connectPeers([a, b], 0, 1, b.node.getMultiaddrs());
     await Promise.all([a.peer.sync.whenIdle(), b.peer.sync.whenIdle()]);
-    // As a would after each of 150 commits.
-    for (let i = 0; i < 150; i++) await a.peer.sync.announce(['org-not-there', 'org-not-admitted']);
+    // As a would after each of 150 commits (it announces once, then waits) and resyncs (it pulls).
+    for (let i = 0; i < 150; i++) {
+      await a.peer.sync.announce(['org-not-there', 'org-not-admitted']);
+      for (const org of ['org-not-there', 'org-not-admitted'])
+        expect((await a.peer.sync.pull(b.peer.id, org)).refusedWith).not.toBeNull();
+    }
     expect(b.peer.sync.scores.isBanned(a.peer.id)).toBe(false);
     // Each refusal was charged once, however often it was asked again.
     expect(b.peer.sync.scores.score(a.peer.id).offences).toEqual({ 'unknown-org': 1, 'not-admitted': 1 });
@@ -151,5 +155,26 @@ describe('sync streams over libp2p', () => {
     expect(orgsKnown()).toEqual(['org-kept']);
     // The server still admits the client: what it served stays.
     expect(server.peer.sync.syncStates({ peer: client.peer.id }).map((s) => s.org)).toContain(ORG);
+  });
+
+  it('stops announcing an organisation to a peer that refused it until a pull from that peer succeeds', async () => {
+    const a = await startLibp2pPeer({ peers: 2 }, LOOPBACK);
+    const b = await startLibp2pPeer({ peers: 2 }, LOOPBACK);
+    started.push(a, b);
+    // a's log admits b, b's does not admit a (yet).
+    a.peer.store.host('org-pending', [b.peer.id]);
+    b.peer.store.host('org-pending');
+    await connectPeers([a, b], 0, 1, b.node.getMultiaddrs());
+    await Promise.all([a.peer.sync.whenIdle(), b.peer.sync.whenIdle()]);
+    // Each `have` a sends carries its version vector, read for it.
+    const haves = vi.spyOn(a.peer.store, 'versionVector');
+    for (let i = 0; i < 20; i++) await a.peer.sync.announce(['org-pending']);
+    expect(haves).toHaveBeenCalledTimes(1);
+    // b's log admits a now: a's next pull from b succeeds, and a announces again.
+    b.peer.store.admit('org-pending', a.peer.id);
+    await a.peer.sync.pull(b.peer.id, 'org-pending');
+    haves.mockClear();
+    await a.peer.sync.announce(['org-pending']);
+    expect(haves).toHaveBeenCalledTimes(1);
   });
 });

@@ -15,6 +15,7 @@
 import type { Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import type { Multiaddr } from '@multiformats/multiaddr';
+import { AnnounceRefusals } from './announce-refusals.js';
 import {
   MAX_INBOUND_STREAMS,
   MAX_OUTBOUND_STREAMS,
@@ -53,6 +54,7 @@ export class GatehouseSync implements SyncService, Startable {
   private readonly init: Required<Omit<SyncInit, 'store' | 'scores'>>;
   private readonly retries: PullRetries;
   private readonly grounds: GroundsWatch;
+  private readonly refusals: AnnounceRefusals;
   private readonly slots = new PeerSlots(MAX_SERVED_PULLS_PER_PEER);
   private controller = new AbortController();
   private topologyId: string | null = null;
@@ -92,6 +94,7 @@ export class GatehouseSync implements SyncService, Startable {
     };
     this.retries = new PullRetries(backOff);
     this.grounds = new GroundsWatch(backOff);
+    this.refusals = new AnnounceRefusals(backOff.maxMs);
   }
 
   readonly [Symbol.toStringTag] = '@gatehouse/sync';
@@ -118,6 +121,7 @@ export class GatehouseSync implements SyncService, Startable {
         this.peers.delete(peerId.toString());
         this.retries.forgetPeer(peerId.toString());
         this.grounds.forgetPeer(peerId.toString());
+        this.refusals.forgetPeer(peerId.toString());
       },
     });
     this.unsubscribe = this.store.onCommit((orgs) => {
@@ -142,6 +146,7 @@ export class GatehouseSync implements SyncService, Startable {
     this.resyncTimer = this.announceTimer = null;
     this.retries.clear();
     this.grounds.clear();
+    this.refusals.forgetPeer();
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.topologyId) this.components.registrar.unregister(this.topologyId);
@@ -351,6 +356,7 @@ export class GatehouseSync implements SyncService, Startable {
         state.status = 'idle';
         state.lastError = null;
         state.lastSuccessAt = Date.now();
+        this.refusals.served(peer, org);
       }
       this.emit({ type: 'pulled', peer, org, result, ms });
       return result;
@@ -386,8 +392,9 @@ export class GatehouseSync implements SyncService, Startable {
             // A pull running now settles what the commit may change itself (see GroundsWatch.settle).
             if (!this.jobs.has(peerOrgKey(peer, org)) && this.grounds.wants(peer, org))
               void this.requestPull(peer, org);
-            await this.sendHave(peer, org);
+            if (this.refusals.mayAnnounce(peer, org)) await this.sendHave(peer, org);
           } catch (err) {
+            if (err instanceof SyncProtocolError) this.refusals.refused(peer, org, err.code);
             this.log('announcing %s to %s failed: %e', org, peer, err);
           }
         }),
