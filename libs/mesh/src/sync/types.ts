@@ -62,6 +62,8 @@ export interface SyncService {
   connectedPeers(): string[];
   /** Sync state per (peer, organisation). */
   syncStates(filter?: { peer?: string; org?: string }): SyncState[];
+  /** Forgets the states of pairs that no longer replicate (done at each resync tick). */
+  forgetStale(): Promise<void>;
   /** One pull now; throws if it fails. */
   pull(peer: string, org: string): Promise<PullResult>;
   /** Schedules a pull (coalesced with one running); resolves when it has run. */
