@@ -5,8 +5,10 @@
  * without bound.
  */
 
-import { generateIdentity } from '@gatehouse/mesh';
+import { generateIdentity, KEEP_CONNECTED_TAG } from '@gatehouse/mesh';
+import { peerIdFromString } from '@libp2p/peer-id';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MeshNodeService } from '../../apps/gateway/src/mesh/node/mesh-node.service.js';
 import {
   ADDRESSES_KEPT,
   MeshDirectory,
@@ -19,6 +21,7 @@ import {
   type MeshGateway,
   startMeshGateways,
   stopAll,
+  until,
 } from './support/mesh-fixture.js';
 
 const directoryOf = (gw: MeshGateway) => gw.gateway.app.get(MeshDirectory);
@@ -85,5 +88,24 @@ describe('known peers', () => {
     const [known] = (await directoryOf(a).knownPeers()).filter((p) => p.peerId === peerId);
     expect(known.addrs[0]).toBe('/ip4/10.1.2.3/tcp/4001');
     expect(known.addrs).toHaveLength(ADDRESSES_KEPT);
+  });
+
+  it('keeps co-hosts connected across a restart, not every peer it remembers', async () => {
+    const [a, b] = gws;
+    // Only peers on this box: a restart dials some of the peers remembered.
+    await a.gateway.dataSource.query("DELETE FROM mesh_peer WHERE addrs NOT LIKE '%127.0.0.%'");
+    await directoryOf(a).rememberPeer(b.peerId, ['/ip4/127.0.0.1/tcp/9']);
+    const { peerId: stranger } = await generateIdentity();
+    await directoryOf(a).rememberPeer(stranger, ['/ip4/127.0.0.1/tcp/9']);
+    const mesh = a.gateway.app.get(MeshNodeService);
+    await mesh.stop();
+    await mesh.start();
+    const store = mesh.libp2p?.peerStore;
+    const tags = async (peer: string) => [
+      ...((await store?.get(peerIdFromString(peer)).catch(() => null))?.tags.keys() ?? []),
+    ];
+    await until(async () => (await store?.has(peerIdFromString(stranger))) ?? false, 5000, 'peers known');
+    expect(await tags(b.peerId)).toContain(KEEP_CONNECTED_TAG);
+    expect(await tags(stranger)).not.toContain(KEEP_CONNECTED_TAG);
   });
 });

@@ -1,15 +1,16 @@
 /**
  * Keeping in touch with known peers across restarts: the peer store is in
  * memory, so the gateway persists peers' addresses itself and hands them back
- * here at start. Peers remembered this way carry libp2p's keep-alive tag, so
- * the connection manager redials them when a link drops.
+ * here at start. Co-hosts remembered this way carry libp2p's keep-alive tag,
+ * so the connection manager redials them when a link drops.
  */
 import { KEEP_ALIVE, type PeerId, type PeerStore } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { isLoopback, isPrivate } from '@libp2p/utils';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 
-const TAG = `${KEEP_ALIVE}-gatehouse`;
+/** The peer store tag that has libp2p keep a peer connected (its name starts with KEEP_ALIVE). */
+export const KEEP_CONNECTED_TAG = `${KEEP_ALIVE}-gatehouse`;
 
 /**
  * `addr` with `/p2p/<peer>` at the end, so a dial checks it reaches that very peer. A relayed
@@ -59,24 +60,32 @@ export function parseAddresses(addrs: readonly string[]): Multiaddr[] {
   return out;
 }
 
-/** Adds a peer's addresses to the peer store and tags it to be kept connected. */
+/**
+ * Adds a peer's addresses to the peer store and, with `keepAlive` (a co-host),
+ * tags it to be kept connected: libp2p dials tagged peers at start and redials
+ * them when a link drops, so only peers we exchange organisations with get it.
+ */
 export async function rememberPeer(
   node: { peerStore: PeerStore },
   peer: string,
   addrs: readonly string[],
+  { keepAlive }: { keepAlive: boolean },
 ): Promise<PeerId> {
   const id = peerIdFromString(peer);
   const multiaddrs = parseAddresses(addrs).map((a) => {
     const parts = a.getComponents().filter((c) => c.name !== 'p2p');
     return multiaddr(parts);
   });
-  await node.peerStore.merge(id, { multiaddrs, tags: { [TAG]: { value: 50 } } });
+  await node.peerStore.merge(id, {
+    multiaddrs,
+    ...(keepAlive && { tags: { [KEEP_CONNECTED_TAG]: { value: 50 } } }),
+  });
   return id;
 }
 
 /** Stops redialling a peer (e.g. revoked everywhere we share). */
 export async function forgetPeer(node: { peerStore: PeerStore }, peer: string): Promise<void> {
-  await node.peerStore.merge(peerIdFromString(peer), { tags: { [TAG]: undefined } });
+  await node.peerStore.merge(peerIdFromString(peer), { tags: { [KEEP_CONNECTED_TAG]: undefined } });
 }
 
 /** Whether `addr` goes through a relay (`…/p2p/<relay>/p2p-circuit/…`). */

@@ -26,6 +26,9 @@ import { MeshMetrics } from './mesh-metrics.js';
 /** A full pull from every peer this often, in case an announcement was lost. */
 const RESYNC_INTERVAL_MS = 30_000;
 
+/** Peers besides co-hosts dialled at start, the most recently seen first. */
+export const OTHER_PEERS_REDIALLED = 8;
+
 /** An organisation's last successful sync is written down at most this often. */
 const SYNCED_NOTE_INTERVAL_MS = 10_000;
 
@@ -152,15 +155,23 @@ export class MeshNodeService implements OnModuleDestroy {
     });
   }
 
-  /** Dials the peers we knew before a restart (co-hosts first); libp2p keeps redialling them when links drop. */
+  /**
+   * Hands the peers we knew before a restart to the node and dials the co-hosts, which libp2p
+   * keeps redialling when links drop, and a few other peers seen last: a way back into the
+   * region when no bootstrap peer or LAN neighbour answers.
+   */
   private async reconnect(): Promise<void> {
     const node = this.node;
     if (!node) return;
+    const coHosts = new Set((await this.directory.knownCoHosts()).map((p) => p.peerId));
+    let others = 0;
     for (const peer of await this.directory.knownPeers()) {
       if (peer.peerId === this.identity.peerId) continue;
+      const keepAlive = coHosts.has(peer.peerId);
       try {
-        const id = await rememberPeer(node, peer.peerId, peer.addrs);
-        node.dial(id, { signal: AbortSignal.timeout(10_000) }).catch(() => {});
+        const id = await rememberPeer(node, peer.peerId, peer.addrs, { keepAlive });
+        if (keepAlive || others++ < OTHER_PEERS_REDIALLED)
+          node.dial(id, { signal: AbortSignal.timeout(10_000) }).catch(() => {});
       } catch (err) {
         this.log.debug({ err, peer: peer.peerId }, 'could not redial a known peer');
       }
@@ -185,7 +196,7 @@ export class MeshNodeService implements OnModuleDestroy {
   /** Keeps `peer` connected from now on (and across restarts). */
   async keep(peer: string, addrs: readonly string[]): Promise<void> {
     await this.directory.rememberPeer(peer, addrs);
-    if (this.node) await rememberPeer(this.node, peer, addrs);
+    if (this.node) await rememberPeer(this.node, peer, addrs, { keepAlive: true });
   }
 
   async stop(): Promise<void> {
