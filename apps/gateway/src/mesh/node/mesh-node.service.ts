@@ -41,6 +41,8 @@ const SYNCED_NOTE_INTERVAL_MS = 10_000;
 export class MeshNodeService implements OnModuleDestroy {
   private node: GatewayNode<{ sync: SyncService }> | null = null;
   private detach: (() => void)[] = [];
+  /** The last start or stop asked for (see inTurn). */
+  private turns: Promise<void> = Promise.resolve();
   /** When each organisation's last sync was last written down. */
   private readonly syncedNoted = new Map<string, number>();
   /** Shared by the sync service (penalties) and the connection gater (bans). */
@@ -73,7 +75,24 @@ export class MeshNodeService implements OnModuleDestroy {
     return this.node ? ownAddresses(this.node) : [];
   }
 
-  async start(): Promise<void> {
+  /** Starts the node unless it runs; after a stop() still under way. */
+  start(): Promise<void> {
+    return this.inTurn(() => this.startNode());
+  }
+
+  /** Stops the node; one start() still under way is let finish first, then stopped. */
+  stop(): Promise<void> {
+    return this.inTurn(() => this.stopNode());
+  }
+
+  /** Runs starts and stops one at a time, in the order asked: a stop never misses a node being made. */
+  private inTurn(step: () => Promise<void>): Promise<void> {
+    const done = this.turns.then(step);
+    this.turns = done.catch(() => {});
+    return done;
+  }
+
+  private async startNode(): Promise<void> {
     if (this.node) return;
     const started = performance.now();
     const create = (listen: readonly string[]) =>
@@ -139,7 +158,8 @@ export class MeshNodeService implements OnModuleDestroy {
       },
       'mesh started',
     );
-    void this.reconnect();
+    // The database may close under it (a stop right after start): nothing to redial then.
+    this.reconnect().catch((err) => this.log.debug({ err }, 'could not redial known peers'));
   }
 
   /** Writes down each organisation's last successful pull, so the status bar still knows it after a restart. */
@@ -199,7 +219,7 @@ export class MeshNodeService implements OnModuleDestroy {
     if (this.node) await rememberPeer(this.node, peer, addrs, { keepAlive: true });
   }
 
-  async stop(): Promise<void> {
+  private async stopNode(): Promise<void> {
     const node = this.node;
     if (!node) return;
     this.node = null;
