@@ -1,12 +1,15 @@
 import { connect, type Socket } from 'node:net';
+import { generateKeyPair, publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { PeerId } from '@libp2p/interface';
-import { peerIdFromString } from '@libp2p/peer-id';
+import type { QueryEvent } from '@libp2p/kad-dht';
+import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import { describe, expect, it } from 'vitest';
 import { generateIdentity } from '../identity/gateway-identity.js';
 import { SMALL_BOX_POLICY } from './connection-policy.js';
 import { createGatewayNode } from './gateway-node.js';
 import { gaterFor } from './peer-gate.js';
+import { PROVIDER_SWEEP_MS } from './region-dht.js';
 
 describe('createGatewayNode', () => {
   it('uses the gateway key as peer id, listens on TCP and WebSockets, pings a peer and stops cleanly', async () => {
@@ -96,6 +99,90 @@ describe('createGatewayNode', () => {
       ).resolves.toBeGreaterThanOrEqual(0);
     } finally {
       await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+});
+
+describe('region DHT', () => {
+  it('holds no records for other peers: PUT_VALUE is refused, provider records go at the next sweep', async () => {
+    const [ia, ib] = await Promise.all([generateIdentity(), generateIdentity()]);
+    const node = (privateKey: typeof ia.privateKey) =>
+      createGatewayNode({ privateKey, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, relay: 'off' });
+    const [a, b] = await Promise.all([node(ia.privateKey), node(ib.privateKey)]);
+    const dht = b.services.dht!;
+    const signal = AbortSignal.timeout(15_000);
+    /** The answers a gave to a query of b's. */
+    const fromA = async (events: AsyncIterable<QueryEvent>) => {
+      const seen: QueryEvent[] = [];
+      for await (const e of events) if ('from' in e && e.from.equals(a.peerId)) seen.push(e);
+      return seen;
+    };
+    try {
+      await b.dial(a.getMultiaddrs());
+      // A public key record: the one kind kad-dht stores by default.
+      const { publicKey } = peerIdFromPrivateKey(await generateKeyPair('Ed25519'));
+      const pk = new Uint8Array([...new TextEncoder().encode('/pk/'), ...publicKey!.toMultihash().bytes]);
+      const put = await fromA(dht.put(pk, publicKeyToProtobuf(publicKey!), { signal }));
+      expect(put.map((e) => e.name)).toContain('QUERY_ERROR');
+      expect(put.some((e) => e.name === 'PEER_RESPONSE' && e.messageName === 'PUT_VALUE')).toBe(false);
+
+      // A provider key is a CID with a real hash: an RSA key's (an Ed25519 key's inlines the key).
+      const cid = (await generateKeyPair('RSA', 2048)).publicKey.toCID();
+      const providersAtA = async () =>
+        (await fromA(dht.findProviders(cid, { signal }))).some(
+          (e) => e.name === 'PEER_RESPONSE' && e.providers.length > 0,
+        );
+      // b's ADD_PROVIDER reaches a between two sweeps (at most a few tries).
+      let held = false;
+      for (let i = 0; i < 3 && !held; i++) {
+        await fromA(dht.provide(cid, { signal }));
+        held = await providersAtA();
+      }
+      expect(held).toBe(true);
+      await dht.cancelReprovide(cid); // b would otherwise provide again at each of its own sweeps
+      const deadline = Date.now() + 2 * PROVIDER_SWEEP_MS + 500;
+      while (held && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        held = await providersAtA();
+      }
+      expect(held).toBe(false);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+});
+
+describe('addresses into this box', () => {
+  it('are not dialled by a node that has other addresses, unless the operator named them as bootstrap peers', async () => {
+    const ids = await Promise.all([generateIdentity(), generateIdentity(), generateIdentity()]);
+    const local = await createGatewayNode({
+      privateKey: ids[0].privateKey,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      mdns: false,
+    });
+    const here = local.getMultiaddrs();
+    // Listening on loopback, but reached at the address it announces: as a gateway on a LAN is.
+    const onLan = (privateKey: (typeof ids)[0]['privateKey'], bootstrap?: string[]) =>
+      createGatewayNode({
+        privateKey,
+        listen: ['/ip4/127.0.0.1/tcp/0'],
+        announce: ['/ip4/192.0.2.7/tcp/4001'],
+        bootstrap,
+        mdns: false,
+        dht: false,
+      });
+    const a = await onLan(ids[1].privateKey);
+    const b = await onLan(
+      ids[2].privateKey,
+      here.map((m) => m.toString()),
+    );
+    try {
+      // What a peer's DHT answer or identify record could name: refused before any packet.
+      await expect(a.dial(here, { signal: AbortSignal.timeout(5000) })).rejects.toThrow(/denied/);
+      await b.dial(here, { signal: AbortSignal.timeout(5000) });
+      expect(b.getConnections(local.peerId)).not.toHaveLength(0);
+    } finally {
+      await Promise.all([local.stop(), a.stop(), b.stop()]);
     }
   });
 });

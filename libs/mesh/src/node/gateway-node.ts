@@ -9,16 +9,19 @@ import { yamux } from '@chainsafe/libp2p-yamux';
 import { bootstrap } from '@libp2p/bootstrap';
 import type { CircuitRelayService } from '@libp2p/circuit-relay-v2';
 import { type Identify, type IdentifyPush, identify, identifyPush } from '@libp2p/identify';
-import type { Connection, Libp2p, PeerDiscovery, PrivateKey, ServiceMap } from '@libp2p/interface';
-import { type KadDHT, kadDHT, passthroughMapper } from '@libp2p/kad-dht';
+import type { Libp2p, PeerDiscovery, PrivateKey, ServiceMap } from '@libp2p/interface';
+import { type KadDHT, kadDHT } from '@libp2p/kad-dht';
 import { mdns } from '@libp2p/mdns';
 import { type Ping, ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { webSockets } from '@libp2p/websockets';
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p, type ServiceFactoryMap } from 'libp2p';
 import { type ConnectionPolicy, SMALL_BOX_POLICY } from './connection-policy.js';
+import { onThisBoxOnly } from './local-addresses.js';
 import { gaterFor, type PeerGate } from './peer-gate.js';
 import { keepBootstrapPeers } from './peer-keeper.js';
+import { regionDhtInit } from './region-dht.js';
 import { relayClientTransport } from './relay-client.js';
 import { type RelayServerInit, relayServer } from './relay-server.js';
 
@@ -86,10 +89,6 @@ export interface GatewayServices {
 
 export type GatewayNode<S extends ServiceMap = ServiceMap> = Libp2p<GatewayServices & S>;
 
-export function dhtProtocol(region: string): string {
-  return `/gatehouse/${region}/kad/1.0.0`;
-}
-
 export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
   init: GatewayNodeInit<S>,
 ): Promise<GatewayNode<S>> {
@@ -123,18 +122,14 @@ export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
     ping: ping(),
     ...init.services,
   };
-  if (init.dht !== false) {
-    // One DHT per region; on a LAN every address is private, so keep them all.
-    services.dht = kadDHT({
-      protocol: dhtProtocol(region),
-      peerInfoMapper: passthroughMapper,
-      clientMode: false,
-    });
-  }
+  /** The node, for the gater's connection caps and the addresses it has, once it exists. */
+  let started: Pick<Libp2p, 'getConnections' | 'getMultiaddrs'> | null = null;
+  const localOnly = onThisBoxOnlyNow(() => started?.getMultiaddrs() ?? []);
+  const bootstrapHere = new Set((init.bootstrap ?? []).map((a) => transportPart(multiaddr(a))));
+  // One DHT per region, for finding peers in it: replication never depends on it.
+  if (init.dht !== false) services.dht = kadDHT(regionDhtInit(region, localOnly));
   if (relay === 'server') services.relay = relayServer(init.relayServer);
 
-  /** The node, for the gater's connection caps once it exists. */
-  let started: { getConnections(): Connection[] } | null = null;
   const node = await createLibp2p({
     privateKey: init.privateKey,
     start: init.start ?? true,
@@ -147,11 +142,16 @@ export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ maxInboundStreams: policy.maxStreamsPerConnection })],
     peerDiscovery: peerDiscovery as never,
-    connectionGater: gaterFor(init.gate ?? { isBanned: () => false }, {
-      connections: () => (started ? started.getConnections() : []),
-      perPeer: policy.maxConnectionsPerPeer,
-      perHost: policy.maxConnectionsPerHost,
-    }),
+    connectionGater: gaterFor(
+      init.gate ?? { isBanned: () => false },
+      {
+        connections: () => (started ? started.getConnections() : []),
+        perPeer: policy.maxConnectionsPerPeer,
+        perHost: policy.maxConnectionsPerHost,
+      },
+      // Into this box: when the node has no other address, or to a bootstrap peer the operator named.
+      (addr) => localOnly() || bootstrapHere.has(transportPart(addr)),
+    ),
     connectionManager: {
       maxConnections: policy.maxConnections,
       maxIncomingPendingConnections: policy.maxIncomingPendingConnections,
@@ -178,4 +178,29 @@ export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
     });
   }
   return node as GatewayNode<S>;
+}
+
+/**
+ * Whether the node is reached from its own box only (`onThisBoxOnly`), asked
+ * at every dial and for every peer of a DHT answer: worked out at most once
+ * a second, addresses change seldom (a relay slot, a new interface).
+ */
+function onThisBoxOnlyNow(own: () => Multiaddr[]): () => boolean {
+  let known = true;
+  let at = Number.NEGATIVE_INFINITY;
+  return () => {
+    const now = performance.now();
+    if (now - at >= 1000) {
+      known = onThisBoxOnly(own());
+      at = now;
+    }
+    return known;
+  };
+}
+
+/** Where an address leads before any peer id: `/ip4/…/tcp/…` of `/ip4/…/tcp/…/p2p/<relay>/p2p-circuit/…`. */
+function transportPart(addr: Multiaddr): string {
+  const parts = addr.getComponents();
+  const end = parts.findIndex((c) => c.name === 'p2p');
+  return multiaddr(end < 0 ? parts : parts.slice(0, end)).toString();
 }

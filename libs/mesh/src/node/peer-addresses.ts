@@ -6,8 +6,9 @@
  */
 import { KEEP_ALIVE, type PeerId, type PeerStore } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
-import { isLoopback, isPrivate } from '@libp2p/utils';
+import { isPrivate } from '@libp2p/utils';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
+import { reachesThisBox } from './local-addresses.js';
 
 /** The peer store tag that has libp2p keep a peer connected (its name starts with KEEP_ALIVE). */
 export const KEEP_CONNECTED_TAG = `${KEEP_ALIVE}-gatehouse`;
@@ -118,7 +119,7 @@ export function hostOf(addr: Multiaddr): string | null {
  */
 function reach(addr: Multiaddr): number {
   // A relayed address starts with the relay's own address.
-  const local = isLoopback(addr);
+  const local = reachesThisBox(addr);
   const relayed = isRelayedAddress(addr);
   if (local) return relayed ? 4 : 3;
   if (relayed) return 2;

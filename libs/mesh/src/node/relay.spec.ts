@@ -294,10 +294,17 @@ describe('circuit relay', () => {
 
   it('a gateway that announces its own addresses takes no relay slot', async () => {
     const r = await relayServer();
-    const a = await node({ relay: 'client', announce: ['/ip4/192.0.2.7/tcp/4001'] });
-    await a.dial(r.getMultiaddrs(), { signal: AbortSignal.timeout(5000) });
+    // Its relay on this box is a bootstrap peer: the one kind of address into the box it dials, having others.
+    const a = await node({
+      relay: 'client',
+      announce: ['/ip4/192.0.2.7/tcp/4001'],
+      bootstrap: r.getMultiaddrs().map(String),
+    });
     await eventually(
-      async () => (await a.peerStore.get(r.peerId)).protocols.includes('/libp2p/circuit/relay/0.2.0/hop'),
+      async () =>
+        (await a.peerStore.get(r.peerId).catch(() => null))?.protocols.includes(
+          '/libp2p/circuit/relay/0.2.0/hop',
+        ) ?? false,
       5000,
       'identify',
     );
