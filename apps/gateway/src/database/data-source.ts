@@ -20,6 +20,7 @@ import { SearchStale1700000000900 } from './migrations/1700000000900-search-stal
 import { WikiHtmlOnRead1700000001000 } from './migrations/1700000001000-wiki-html-on-read.js';
 import { RevisionTextInOp1700000001100 } from './migrations/1700000001100-revision-text-in-op.js';
 import { OrgAnchor1700000001200 } from './migrations/1700000001200-org-anchor.js';
+import { GatewayInviteCancel1700000001300 } from './migrations/1700000001300-gateway-invite-cancel.js';
 
 export const MIGRATIONS = [
   Initial1700000000000,
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   WikiHtmlOnRead1700000001000,
   RevisionTextInOp1700000001100,
   OrgAnchor1700000001200,
+  GatewayInviteCancel1700000001300,
 ];
 
 /**

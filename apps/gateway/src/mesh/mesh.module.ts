@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../oplog/tokens.js';
 import { OrgsModule } from '../orgs/orgs.module.js';
 import { AdmissionProjection } from './admission/admission.projection.js';
+import { GatewayInvitesResolver } from './admission/gateway-invites.resolver.js';
 import { GatewayInvitesService } from './admission/gateway-invites.service.js';
 import { MeshResolver } from './mesh.resolver.js';
 import { MeshService } from './mesh.service.js';
@@ -14,7 +15,7 @@ import { MeshDirectory } from './store/mesh-directory.js';
 
 /**
  * Replication between gateways: the libp2p node and sync protocol over this
- * gateway's op log, gateway admission (invite, join, revoke) and authority
+ * gateway's op log, gateway admission (invite, cancel, join, revoke) and authority
  * checks on received ops, sync state over GraphQL and /metrics.
  */
 @Module({
@@ -22,6 +23,7 @@ import { MeshDirectory } from './store/mesh-directory.js';
   providers: [
     AdmissionProjection,
     GatewayInvitesService,
+    GatewayInvitesResolver,
     MeshDirectory,
     MeshMetrics,
     GatewayOpStore,

@@ -1,12 +1,11 @@
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { RequestContext } from '../auth/viewer.js';
 import { hlcToDate } from '../common/hlc-time.js';
+import { GatewayInvite, InviteGatewayInput } from './dtos/gateway-invite.types.js';
 import {
   AdmittedGateway,
   Connectivity,
   GatewayAdmissionStatus,
-  GatewayInvite,
-  InviteGatewayInput,
   JoinedOrganization,
   MeshStatus,
   RevokeGatewayInput,

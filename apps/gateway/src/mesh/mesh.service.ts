@@ -77,7 +77,7 @@ export class MeshService {
     } catch (err) {
       if (err instanceof SyncProtocolError && err.code === 'invalid-invite')
         throw conflict(
-          'the invite is unknown, used or expired, its issuer is no longer an admin, or this gateway was revoked since it was issued',
+          'the invite is unknown, used, cancelled or expired, its issuer is no longer an admin, or this gateway was revoked since it was issued',
         );
       if (err instanceof SyncProtocolError) throw conflict(`the inviting gateway refused: ${err.message}`);
       if (err instanceof Error && err.name === 'GatehouseError') throw err;

@@ -21,15 +21,25 @@ export interface GatewayAdmittedPayload {
 export interface GatewayRevokedPayload {
   peerId: string;
 }
+export interface GatewayInviteCancelledPayload {
+  inviteId: string;
+}
 
-export const ADMISSION_KINDS = ['gateway.invited', 'gateway.admitted', 'gateway.revoked'] as const;
+export const ADMISSION_KINDS = [
+  'gateway.invited',
+  'gateway.inviteCancelled',
+  'gateway.admitted',
+  'gateway.revoked',
+] as const;
 
 /**
  * Which gateways may hold and write an organisation's log. Ops in the
  * organisation's own log: `gateway.invited` (an admin issued a one-time
- * invite), `gateway.admitted` (the inviting gateway checked the secret and
- * admits the redeeming gateway's peer id), `gateway.revoked` (an admin shut a
- * gateway out). Admission is last-writer-wins per (organisation, gateway).
+ * invite), `gateway.inviteCancelled` (an admin called an unused invite
+ * off: its issuer refuses the code once it holds this), `gateway.admitted` (the
+ * inviting gateway checked the secret and admits the redeeming gateway's
+ * peer id), `gateway.revoked` (an admin shut a gateway out). Admission is
+ * last-writer-wins per (organisation, gateway).
  */
 @Injectable()
 export class AdmissionProjection implements Projection, OnModuleInit {
@@ -44,6 +54,12 @@ export class AdmissionProjection implements Projection, OnModuleInit {
         secretHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
         expiresAt: { type: 'integer', minimum: 0 },
       },
+    },
+    'gateway.inviteCancelled': {
+      type: 'object',
+      additionalProperties: false,
+      required: ['inviteId'],
+      properties: { inviteId: id },
     },
     'gateway.admitted': {
       type: 'object',
@@ -85,6 +101,19 @@ export class AdmissionProjection implements Projection, OnModuleInit {
           if (a.inviteId === p.inviteId)
             await this.markUsed(tx, op.org, p.inviteId, a.peerId, lwwStamp(admitted));
         }
+        // And its cancellation.
+        const cancellations: OpRow[] = await tx.query(
+          `SELECT * FROM op WHERE org = ? AND kind = 'gateway.inviteCancelled' AND entity = ?`,
+          [op.org, p.inviteId],
+        );
+        for (const cancelled of cancellations.map(opFromRow))
+          await this.markCancelled(tx, op.org, p.inviteId, lwwStamp(cancelled));
+        return;
+      }
+      case 'gateway.inviteCancelled': {
+        const p = op.payload as unknown as GatewayInviteCancelledPayload;
+        if (op.entity !== p.inviteId) throw new OpRejectedError(op.id, 'entity must be the invite id');
+        await this.markCancelled(tx, op.org, p.inviteId, stamp);
         return;
       }
       case 'gateway.admitted': {
@@ -129,10 +158,19 @@ export class AdmissionProjection implements Projection, OnModuleInit {
     );
   }
 
+  /** The first cancellation (in log order) is the one the invite shows, on every gateway alike. */
+  private markCancelled(tx: EntityManager, org: string, invite: string, stamp: string) {
+    return tx.query(
+      `UPDATE gateway_invite SET cancelled_stamp = ?
+       WHERE id = ? AND org_id = ? AND (cancelled_stamp IS NULL OR cancelled_stamp > ?)`,
+      [stamp, invite, org, stamp],
+    );
+  }
+
   async stateRows(tx: EntityManager, rootOrg: string): Promise<unknown[]> {
     return [
       await tx.query(
-        `SELECT id, secret_hash, created_by, expires_at, created_hlc, used_by, used_stamp FROM gateway_invite
+        `SELECT id, secret_hash, created_by, expires_at, created_hlc, used_by, used_stamp, cancelled_stamp FROM gateway_invite
          WHERE org_id = ? ORDER BY id`,
         [rootOrg],
       ),

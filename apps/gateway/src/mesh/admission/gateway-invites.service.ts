@@ -3,7 +3,7 @@ import { type InviteRedemption, lwwStamp } from '@gatehouse/mesh';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Viewer } from '../../auth/viewer.js';
-import { badInput, conflict } from '../../common/gatehouse-error.js';
+import { badInput, conflict, notFound } from '../../common/gatehouse-error.js';
 import { newId, newSecret, sha256Hex } from '../../common/ids.js';
 import { SerialQueue } from '../../common/serial-queue.js';
 import { latestOp } from '../../oplog/op-row.js';
@@ -14,17 +14,20 @@ import { roleAtLeast } from '../../orgs/roles.js';
 import { MeshDirectory } from '../store/mesh-directory.js';
 import type {
   GatewayAdmittedPayload,
+  GatewayInviteCancelledPayload,
   GatewayInvitedPayload,
   GatewayRevokedPayload,
 } from './admission.projection.js';
 
-interface GatewayInviteRow {
+export interface GatewayInviteRow {
   id: string;
   org_id: string;
   secret_hash: string;
   created_by: string | null;
   expires_at: number;
+  created_hlc: string;
   used_by: string | null;
+  cancelled_stamp: string | null;
 }
 
 /**
@@ -96,7 +99,7 @@ export class GatewayInvitesService {
       );
       // A retry after a lost reply: the same gateway, already admitted through this invite.
       if (invite.used_by === request.peer && admission?.status === 'admitted') return 'admitted';
-      if (invite.used_by || invite.expires_at < Date.now()) return 'invalid';
+      if (invite.used_by || invite.cancelled_stamp || invite.expires_at < Date.now()) return 'invalid';
       // A revocation outlives the invites issued before it: only a later one admits the gateway again.
       if (admission?.status === 'revoked' && admission.stamp > lwwStamp(issued)) return 'invalid';
       const given = Buffer.from(sha256Hex(request.secret), 'hex');
@@ -120,6 +123,42 @@ export class GatewayInvitesService {
     });
   }
 
+  /** The organisation's gateway invites, newest first (admins). */
+  async list(viewer: Viewer | null, orgId: string): Promise<GatewayInviteRow[]> {
+    const org = await this.wholeOrganisation(viewer, orgId);
+    return this.db.query('SELECT * FROM gateway_invite WHERE org_id = ? ORDER BY created_hlc DESC, id', [
+      org.id,
+    ]);
+  }
+
+  /**
+   * Calls off an invite nobody used yet (admins), on any gateway that holds
+   * it: the issuer refuses the code once it holds the cancellation. One the
+   * issuer redeemed before it heard of it stays used, as member invites do:
+   * that gateway is revoked like any other.
+   */
+  async cancel(viewer: Viewer | null, orgId: string, inviteId: string): Promise<void> {
+    const org = await this.wholeOrganisation(viewer, orgId);
+    const [invite]: GatewayInviteRow[] = await this.db.query(
+      'SELECT * FROM gateway_invite WHERE id = ? AND org_id = ?',
+      [inviteId, org.id],
+    );
+    if (!invite) throw notFound(`gateway invite ${inviteId}`);
+    if (invite.cancelled_stamp) return;
+    if (invite.used_by)
+      throw conflict('this invite was used already: revoke the gateway it admitted instead');
+    const payload: GatewayInviteCancelledPayload = { inviteId };
+    await this.oplog.append([
+      {
+        org: org.id,
+        actor: viewer!.accountId,
+        kind: 'gateway.inviteCancelled',
+        entity: inviteId,
+        payload: { ...payload },
+      },
+    ]);
+  }
+
   async revoke(viewer: Viewer | null, orgId: string, peerId: string): Promise<void> {
     const { org } = await this.access.require(viewer, orgId, 'admin');
     if (org.parent_id !== null)
@@ -138,5 +177,13 @@ export class GatewayInvitesService {
         payload: { ...payload },
       },
     ]);
+  }
+
+  /** An organisation (not a department) `viewer` is an admin of: gateways host whole organisations. */
+  private async wholeOrganisation(viewer: Viewer | null, orgId: string): Promise<OrgRow> {
+    const { org } = await this.access.require(viewer, orgId, 'admin');
+    if (org.parent_id !== null)
+      throw badInput('gateway invites belong to a whole organisation, not a department');
+    return org;
   }
 }

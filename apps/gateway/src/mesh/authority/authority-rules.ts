@@ -18,6 +18,7 @@ export const KIND_ROLES: Readonly<Record<string, Role>> = {
   'invite.created': 'admin',
   'invite.revoked': 'admin',
   'gateway.invited': 'admin',
+  'gateway.inviteCancelled': 'admin',
   'gateway.revoked': 'admin',
   'wiki.revision': 'editor',
   'blog.revision': 'editor',

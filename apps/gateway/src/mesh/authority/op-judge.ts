@@ -169,6 +169,7 @@ export class OpJudge implements OpAuthority {
         );
       }
       case 'gateway.invited':
+      case 'gateway.inviteCancelled':
       case 'gateway.revoked':
         return need('admin', op.org);
       case 'decision.closed':

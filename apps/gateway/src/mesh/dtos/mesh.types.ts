@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsString, Matches } from 'class-validator';
 import { IdField } from '../../graphql/id-field.decorator.js';
 
 export enum GatewayAdmissionStatus {
@@ -14,21 +14,6 @@ export enum SyncStatus {
   error = 'error',
 }
 registerEnumType(SyncStatus, { name: 'SyncStatus', description: 'State of the last pull from a peer' });
-
-@ObjectType({ description: 'A one-time invite for another gateway to host an organisation' })
-export class GatewayInvite {
-  @Field({
-    description:
-      "Hand this to the joining gateway's operator (joinOrganization or `gatehouse join`). Shown once.",
-  })
-  code!: string;
-
-  @Field(() => ID)
-  inviteId!: string;
-
-  @Field()
-  expiresAt!: Date;
-}
 
 @ObjectType()
 export class JoinedOrganization {
@@ -195,18 +180,6 @@ export class Connectivity {
     description: 'When the organisation asked about last completed a sync with any gateway (null: never)',
   })
   orgLastSyncedAt!: Date | null;
-}
-
-@InputType()
-export class InviteGatewayInput {
-  @IdField()
-  orgId!: string;
-
-  @Field(() => Int, { defaultValue: 72 })
-  @IsInt()
-  @Min(1)
-  @Max(24 * 30)
-  validForHours!: number;
 }
 
 @InputType()
