@@ -21,7 +21,7 @@ import {
   circuitRelayServer,
   type RelayReservation,
 } from '@libp2p/circuit-relay-v2';
-import type { ConnectionGater, Libp2pEvents, PeerId, TypedEventTarget } from '@libp2p/interface';
+import type { ConnectionGater, Libp2pEvents, PeerId, Startable, TypedEventTarget } from '@libp2p/interface';
 import { withoutUndefined } from '../oplog/canonical.js';
 import { hostOf, isRelayedAddress } from './peer-addresses.js';
 
@@ -77,7 +77,15 @@ export function relayServer(
     };
     // libp2p's components object is a proxy that throws on unknown names; inherit from it, replacing one.
     const service = factory(Object.create(components, { connectionGater: { value: gated } }));
-    policy = new ReservationPolicy(service.reservations, components, limits, wanted);
+    const active = new ReservationPolicy(service.reservations, components, limits, wanted);
+    policy = active;
+    // libp2p's relay empties its store at stop, but leaves each slot's timer armed until its lifetime ends.
+    const startable = service as typeof service & Startable;
+    const stop = startable.stop.bind(service);
+    startable.stop = async () => {
+      active.close();
+      await stop();
+    };
     return service;
   };
 }
@@ -104,7 +112,15 @@ class ReservationPolicy {
     private readonly wanted?: (peerId: string) => boolean | Promise<boolean>,
   ) {
     this.renewCorrectly();
-    components.events.addEventListener('peer:disconnect', (evt) => this.release(evt.detail));
+    components.events.addEventListener('peer:disconnect', this.onDisconnect);
+  }
+
+  private readonly onDisconnect = (evt: CustomEvent<PeerId>) => this.release(evt.detail);
+
+  /** The relay stops: every slot's timer is disarmed, and the policy stops listening (libp2p's relay service is not restarted: a node starts a new one). */
+  close(): void {
+    this.components.events.removeEventListener('peer:disconnect', this.onDisconnect);
+    for (const reservation of this.reservations.values()) reservation.signal.clear();
   }
 
   async admits(peer: PeerId): Promise<boolean> {

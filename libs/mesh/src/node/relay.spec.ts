@@ -282,6 +282,20 @@ describe('circuit relay', () => {
     expect(Date.now() - renewed).toBeGreaterThanOrEqual(ttl - 50);
   });
 
+  it('a stopped relay lets go of its slots: their timers hold neither it nor their holders', async () => {
+    // Not shorter: libp2p's relay rounds a slot's expiry to whole seconds, and fails one that ends in the past.
+    const ttl = 1500;
+    const r = await relayServer({ relayServer: { reservationTtlMs: ttl } });
+    const c = await asker();
+    expect(await reserve(c, r)).toBe(OK);
+    const signals = [...(r.services.relay?.reservations.values() ?? [])].map((x) => x.signal);
+    expect(signals).toHaveLength(1);
+    await r.stop();
+    await new Promise((res) => setTimeout(res, ttl + 1000));
+    // A timer still armed would have fired: its slot's signal aborted, the stopped node held till then.
+    expect(signals.every((s) => !s.aborted)).toBe(true);
+  });
+
   it('counts IPv6 peers per /64, and IPv4 peers per address', () => {
     expect(hostOf(multiaddr('/ip4/192.0.2.7/tcp/4001'))).toBe('192.0.2.7');
     expect(hostOf(multiaddr('/ip6/2001:db8:1:2:3:4:5:6/tcp/4001'))).toBe('2001:db8:1:2::/64');
