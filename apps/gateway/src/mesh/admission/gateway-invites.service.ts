@@ -38,7 +38,7 @@ export interface GatewayInviteRow {
  */
 @Injectable()
 export class GatewayInvitesService {
-  /** Redemptions one at a time, so a secret cannot be spent twice by racing requests. */
+  /** Redemptions and cancellations one at a time: a secret is spent once, and not after its invite is called off. */
   private readonly redemptions = new SerialQueue();
 
   constructor(
@@ -139,24 +139,27 @@ export class GatewayInvitesService {
    */
   async cancel(viewer: Viewer | null, orgId: string, inviteId: string): Promise<void> {
     const org = await this.wholeOrganisation(viewer, orgId);
-    const [invite]: GatewayInviteRow[] = await this.db.query(
-      'SELECT * FROM gateway_invite WHERE id = ? AND org_id = ?',
-      [inviteId, org.id],
-    );
-    if (!invite) throw notFound(`gateway invite ${inviteId}`);
-    if (invite.cancelled_stamp) return;
-    if (invite.used_by)
-      throw conflict('this invite was used already: revoke the gateway it admitted instead');
-    const payload: GatewayInviteCancelledPayload = { inviteId };
-    await this.oplog.append([
-      {
-        org: org.id,
-        actor: viewer!.accountId,
-        kind: 'gateway.inviteCancelled',
-        entity: inviteId,
-        payload: { ...payload },
-      },
-    ]);
+    // In the redemptions' queue: a redemption checked before the cancellation cannot write after it.
+    await this.redemptions.run(async () => {
+      const [invite]: GatewayInviteRow[] = await this.db.query(
+        'SELECT * FROM gateway_invite WHERE id = ? AND org_id = ?',
+        [inviteId, org.id],
+      );
+      if (!invite) throw notFound(`gateway invite ${inviteId}`);
+      if (invite.cancelled_stamp) return;
+      if (invite.used_by)
+        throw conflict('this invite was used already: revoke the gateway it admitted instead');
+      const payload: GatewayInviteCancelledPayload = { inviteId };
+      await this.oplog.append([
+        {
+          org: org.id,
+          actor: viewer!.accountId,
+          kind: 'gateway.inviteCancelled',
+          entity: inviteId,
+          payload: { ...payload },
+        },
+      ]);
+    });
   }
 
   async revoke(viewer: Viewer | null, orgId: string, peerId: string): Promise<void> {

@@ -17,6 +17,7 @@ import {
 } from '@gatehouse/mesh';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { SerialQueue } from '../../common/serial-queue.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../../config/gateway-config.js';
 import { GATEWAY_IDENTITY, LOGGER } from '../../oplog/tokens.js';
 import { GatewayOpStore } from '../store/gateway-op-store.js';
@@ -41,8 +42,8 @@ const SYNCED_NOTE_INTERVAL_MS = 10_000;
 export class MeshNodeService implements OnModuleDestroy {
   private node: GatewayNode<{ sync: SyncService }> | null = null;
   private detach: (() => void)[] = [];
-  /** The last start or stop asked for (see inTurn). */
-  private turns: Promise<void> = Promise.resolve();
+  /** Starts and stops, one at a time in the order asked: a stop never misses a node being made. */
+  private readonly turns = new SerialQueue();
   /** When each organisation's last sync was last written down. */
   private readonly syncedNoted = new Map<string, number>();
   /** Shared by the sync service (penalties) and the connection gater (bans). */
@@ -77,19 +78,12 @@ export class MeshNodeService implements OnModuleDestroy {
 
   /** Starts the node unless it runs; after a stop() still under way. */
   start(): Promise<void> {
-    return this.inTurn(() => this.startNode());
+    return this.turns.run(() => this.startNode());
   }
 
   /** Stops the node; one start() still under way is let finish first, then stopped. */
   stop(): Promise<void> {
-    return this.inTurn(() => this.stopNode());
-  }
-
-  /** Runs starts and stops one at a time, in the order asked: a stop never misses a node being made. */
-  private inTurn(step: () => Promise<void>): Promise<void> {
-    const done = this.turns.then(step);
-    this.turns = done.catch(() => {});
-    return done;
+    return this.turns.run(() => this.stopNode());
   }
 
   private async startNode(): Promise<void> {
@@ -183,15 +177,16 @@ export class MeshNodeService implements OnModuleDestroy {
   private async reconnect(): Promise<void> {
     const node = this.node;
     if (!node) return;
-    const coHosts = new Set((await this.directory.knownCoHosts()).map((p) => p.peerId));
-    let others = 0;
-    for (const peer of await this.directory.knownPeers()) {
+    const { coHosts, others } = await this.directory.knownPeersByKind();
+    const peers = [
+      ...coHosts.map((peer) => ({ peer, keepAlive: true, dial: true })),
+      ...others.map((peer, i) => ({ peer, keepAlive: false, dial: i < OTHER_PEERS_REDIALLED })),
+    ];
+    for (const { peer, keepAlive, dial } of peers) {
       if (peer.peerId === this.identity.peerId) continue;
-      const keepAlive = coHosts.has(peer.peerId);
       try {
         const id = await rememberPeer(node, peer.peerId, peer.addrs, { keepAlive });
-        if (keepAlive || others++ < OTHER_PEERS_REDIALLED)
-          node.dial(id, { signal: AbortSignal.timeout(10_000) }).catch(() => {});
+        if (dial) node.dial(id, { signal: AbortSignal.timeout(10_000) }).catch(() => {});
       } catch (err) {
         this.log.debug({ err, peer: peer.peerId }, 'could not redial a known peer');
       }

@@ -232,16 +232,17 @@ export class MeshDirectory {
    * long ago it was seen, then the most recently seen others.
    */
   async knownPeers(): Promise<KnownPeer[]> {
-    const { coHosts, others } = await this.peersByKind();
-    return [...coHosts, ...others.slice(0, OTHER_PEERS_KEPT)];
+    const { coHosts, others } = await this.knownPeersByKind();
+    return [...coHosts, ...others];
   }
 
   /** The co-hosts we know an address of: the peers to stay connected to. */
   async knownCoHosts(): Promise<KnownPeer[]> {
-    return (await this.peersByKind()).coHosts;
+    return (await this.knownPeersByKind()).coHosts;
   }
 
-  private async peersByKind(): Promise<{ coHosts: KnownPeer[]; others: KnownPeer[] }> {
+  /** Known co-hosts, and up to OTHER_PEERS_KEPT other peers, the most recently seen first. */
+  async knownPeersByKind(): Promise<{ coHosts: KnownPeer[]; others: KnownPeer[] }> {
     const coHostIds = await this.coHosts();
     const rows: { peer_id: string; addrs: string; seen_at: number }[] = await this.db.query(
       'SELECT * FROM mesh_peer ORDER BY seen_at DESC, peer_id',
@@ -251,6 +252,7 @@ export class MeshDirectory {
       const peer = { peerId: r.peer_id, addrs: JSON.parse(r.addrs), seenAt: r.seen_at };
       (coHostIds.has(peer.peerId) ? out.coHosts : out.others).push(peer);
     }
+    out.others = out.others.slice(0, OTHER_PEERS_KEPT);
     return out;
   }
 }
