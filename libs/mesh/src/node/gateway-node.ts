@@ -15,10 +15,9 @@ import { mdns } from '@libp2p/mdns';
 import { type Ping, ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { webSockets } from '@libp2p/websockets';
-import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p, type ServiceFactoryMap } from 'libp2p';
+import { BoxDialGuard } from './box-dial-guard.js';
 import { type ConnectionPolicy, SMALL_BOX_POLICY } from './connection-policy.js';
-import { onThisBoxOnly } from './local-addresses.js';
 import { gaterFor, type PeerGate } from './peer-gate.js';
 import { keepBootstrapPeers } from './peer-keeper.js';
 import { regionDhtInit } from './region-dht.js';
@@ -71,6 +70,13 @@ export interface GatewayNodeInit<S extends ServiceMap = ServiceMap> {
   /** Run the region DHT (default on). Replication never depends on it. */
   readonly dht?: boolean;
   readonly policy?: Partial<ConnectionPolicy>;
+  /**
+   * Peers may be on this very box: dial their addresses into it whatever this
+   * node's own addresses are (tests that run every node on one machine, some
+   * with no listen address). Default: only while every address this node has
+   * is on its box, and to the bootstrap peers (see `BoxDialGuard`).
+   */
+  readonly peersOnThisBox?: boolean;
   /** Consulted before every connection: banned peers are refused. */
   readonly gate?: PeerGate;
   /** Gatehouse services, e.g. `{ sync: sync({ store }) }`. */
@@ -122,12 +128,11 @@ export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
     ping: ping(),
     ...init.services,
   };
-  /** The node, for the gater's connection caps and the addresses it has, once it exists. */
-  let started: Pick<Libp2p, 'getConnections' | 'getMultiaddrs'> | null = null;
-  const localOnly = onThisBoxOnlyNow(() => started?.getMultiaddrs() ?? []);
-  const bootstrapHere = new Set((init.bootstrap ?? []).map((a) => transportPart(multiaddr(a))));
+  /** The node, for the gater's connection caps once it exists. */
+  let started: Pick<Libp2p, 'getConnections'> | null = null;
+  const guard = new BoxDialGuard(init.bootstrap ?? [], { peersOnThisBox: init.peersOnThisBox });
   // One DHT per region, for finding peers in it: replication never depends on it.
-  if (init.dht !== false) services.dht = kadDHT(regionDhtInit(region, localOnly));
+  if (init.dht !== false) services.dht = kadDHT(regionDhtInit(region, () => guard.onThisBoxOnly));
   if (relay === 'server') services.relay = relayServer(init.relayServer);
 
   const node = await createLibp2p({
@@ -149,8 +154,7 @@ export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
         perPeer: policy.maxConnectionsPerPeer,
         perHost: policy.maxConnectionsPerHost,
       },
-      // Into this box: when the node has no other address, or to a bootstrap peer the operator named.
-      (addr) => localOnly() || bootstrapHere.has(transportPart(addr)),
+      (addr) => guard.refuses(addr),
     ),
     connectionManager: {
       maxConnections: policy.maxConnections,
@@ -164,6 +168,8 @@ export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
   });
 
   started = node;
+  guard.ownAddressesAre(node.getMultiaddrs());
+  node.addEventListener('self:peer:update', () => guard.ownAddressesAre(node.getMultiaddrs()));
   if (init.bootstrap?.length) {
     keepBootstrapPeers(node, init.bootstrap, {
       intervalMs: init.bootstrapRedialMs,
@@ -178,29 +184,4 @@ export async function createGatewayNode<S extends ServiceMap = ServiceMap>(
     });
   }
   return node as GatewayNode<S>;
-}
-
-/**
- * Whether the node is reached from its own box only (`onThisBoxOnly`), asked
- * at every dial and for every peer of a DHT answer: worked out at most once
- * a second, addresses change seldom (a relay slot, a new interface).
- */
-function onThisBoxOnlyNow(own: () => Multiaddr[]): () => boolean {
-  let known = true;
-  let at = Number.NEGATIVE_INFINITY;
-  return () => {
-    const now = performance.now();
-    if (now - at >= 1000) {
-      known = onThisBoxOnly(own());
-      at = now;
-    }
-    return known;
-  };
-}
-
-/** Where an address leads before any peer id: `/ip4/…/tcp/…` of `/ip4/…/tcp/…/p2p/<relay>/p2p-circuit/…`. */
-function transportPart(addr: Multiaddr): string {
-  const parts = addr.getComponents();
-  const end = parts.findIndex((c) => c.name === 'p2p');
-  return multiaddr(end < 0 ? parts : parts.slice(0, end)).toString();
 }

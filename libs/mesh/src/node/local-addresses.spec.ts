@@ -15,10 +15,10 @@ describe('reachesThisBox', () => {
 });
 
 describe('onThisBoxOnly', () => {
-  it('is true while every address a node has leads into its box, or it has none yet', () => {
+  it('is true while every address a node has leads into its box, and it has one', () => {
     const own = (addrs: string[]) => onThisBoxOnly(addrs.map((a) => multiaddr(a)));
     expect(own(['/ip4/127.0.0.1/tcp/4001', '/ip6/::1/tcp/4001/ws'])).toBe(true);
-    expect(own([])).toBe(true);
+    expect(own([])).toBe(false);
     expect(own(['/ip4/127.0.0.1/tcp/4001', '/ip4/192.168.1.2/tcp/4001'])).toBe(false);
     // Reached through a relay elsewhere: other boxes reach it.
     expect(own([`/ip4/198.51.100.9/tcp/4001/p2p/${RELAY}/p2p-circuit`])).toBe(false);

@@ -56,12 +56,12 @@ export function reachesThisBox(addr: Multiaddr): boolean {
 
 /**
  * Whether a node with these addresses of its own is reached from this box
- * only (tests, several gateways on one machine, a box with no network up):
- * then the addresses into the box that its peers name are the ones that work.
- * A node with no address yet counts as one: it has dialled nobody.
+ * only (tests, several gateways on one machine): then the addresses into the
+ * box that its peers name are the ones that work. A node with no address yet
+ * is not: it may be about to get one elsewhere (a relay slot).
  */
 export function onThisBoxOnly(own: readonly Multiaddr[]): boolean {
-  return own.every(reachesThisBox);
+  return own.length > 0 && own.every(reachesThisBox);
 }
 
 function firstHop(addr: Multiaddr) {

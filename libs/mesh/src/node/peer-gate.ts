@@ -1,6 +1,5 @@
 import type { Connection, ConnectionGater, PeerId } from '@libp2p/interface';
 import type { Multiaddr } from '@multiformats/multiaddr';
-import { reachesThisBox } from './local-addresses.js';
 import { hostOf, isRelayedAddress } from './peer-addresses.js';
 
 /** Answers whether a peer is currently banned (see sync/peer-scores.ts). */
@@ -27,15 +26,13 @@ const isLoopback = (host: string) => host.startsWith('127.') || host === '0:0:0:
  * relay carries no connection from or to it, and we accept no relayed
  * connection from it. With `caps`, it also refuses an inbound connection past
  * the peer's or its host's share (relayed connections count for the peer
- * only: they all come from the relay's host). It refuses to dial an address
- * into this box (`reachesThisBox`) that `mayDialIntoBox` does not allow:
- * peers name addresses, in DHT answers and identify records, that would have
- * it dial the box's own local services.
+ * only: they all come from the relay's host). It also refuses to dial what
+ * `refusesDial` refuses (`BoxDialGuard`: addresses into the node's own box).
  */
 export function gaterFor(
   gate: PeerGate,
   caps?: ConnectionCaps,
-  mayDialIntoBox: (addr: Multiaddr) => boolean = () => true,
+  refusesDial: (addr: Multiaddr) => boolean | Promise<boolean> = () => false,
 ): ConnectionGater {
   const denied = (peer: PeerId) => gate.isBanned(peer.toString());
   const inbound = () => caps?.connections().filter((c) => c.direction === 'inbound') ?? [];
@@ -58,7 +55,6 @@ export function gaterFor(
     denyOutboundRelayedConnection: (source, destination) => denied(source) || denied(destination),
     denyInboundRelayedConnection: (_relay, remote) => denied(remote),
     // Private addresses are the normal case on a LAN mesh.
-    denyDialMultiaddr: (addr) =>
-      (gate.refusesAddress?.(addr.toString()) ?? false) || (reachesThisBox(addr) && !mayDialIntoBox(addr)),
+    denyDialMultiaddr: async (addr) => (gate.refusesAddress?.(addr.toString()) ?? false) || refusesDial(addr),
   };
 }

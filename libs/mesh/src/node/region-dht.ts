@@ -18,6 +18,8 @@ export function dhtProtocol(region: string): string {
  * read): its periodic sweep, with a validity of zero, is the only bound.
  */
 export const PROVIDER_SWEEP_MS = 2_000;
+// So a gateway must not `provide` anything itself: with a validity of zero, each sweep would
+// provide its records to the region again, a full DHT query every 2 s for as long as it runs.
 
 /**
  * kad-dht refuses a record whose key type has no validator, and `/pk/` keys
