@@ -47,6 +47,8 @@ export async function startLibp2pPeer(
     mdns: false,
     dht: false,
     relay: init.relay,
+    // Every peer runs on this machine, some with no listen address of their own.
+    peersOnThisBox: true,
     gate: {
       isBanned: (peer: string) => scores.isBanned(peer) || cut.has(peer),
       refusesAddress: init.refusesAddress,
