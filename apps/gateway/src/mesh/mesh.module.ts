@@ -6,6 +6,7 @@ import { OrgsModule } from '../orgs/orgs.module.js';
 import { AdmissionProjection } from './admission/admission.projection.js';
 import { GatewayInvitesResolver } from './admission/gateway-invites.resolver.js';
 import { GatewayInvitesService } from './admission/gateway-invites.service.js';
+import { RevokedWriteGuard } from './admission/revoked-write-guard.js';
 import { MeshResolver } from './mesh.resolver.js';
 import { MeshService } from './mesh.service.js';
 import { MeshMetrics } from './node/mesh-metrics.js';
@@ -24,6 +25,7 @@ import { MeshDirectory } from './store/mesh-directory.js';
     AdmissionProjection,
     GatewayInvitesService,
     GatewayInvitesResolver,
+    RevokedWriteGuard,
     MeshDirectory,
     MeshMetrics,
     GatewayOpStore,

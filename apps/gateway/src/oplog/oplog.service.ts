@@ -12,7 +12,6 @@ import {
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
-import { conflict } from '../common/gatehouse-error.js';
 import { SerialQueue } from '../common/serial-queue.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import {
@@ -44,6 +43,13 @@ interface AppendRequest {
   reject: (err: unknown) => void;
 }
 
+/**
+ * Asked before this gateway first writes to an organisation in a write
+ * transaction (once per organisation and transaction); throws to refuse the
+ * write. Registered by the modules that know why (see guardWrites).
+ */
+export type WriteGuard = (tx: EntityManager, org: string) => Promise<void>;
+
 export type { OpAuthority, Verdict } from './authority-reconciler.js';
 export type { IngestOptions, IngestResult } from './ingest-transaction.js';
 
@@ -68,6 +74,7 @@ export class OpLogService implements OnModuleInit {
   /** Every projection was rebuilt from the log: caches of projected rows are stale. */
   readonly rebuilt = new Subject<void>();
   private readonly reconciler: AuthorityReconciler;
+  private readonly writeGuards: WriteGuard[] = [];
   /** A reconciliation failed in this process: its mark stays until a full rebuild commits. */
   private reconcileFailed = false;
 
@@ -168,7 +175,7 @@ export class OpLogService implements OnModuleInit {
     writable: Set<string>,
   ): Promise<Op> {
     if (!writable.has(draft.org)) {
-      await this.refuseIfRevoked(tx, draft.org);
+      for (const guard of this.writeGuards) await guard(tx, draft.org);
       writable.add(draft.org);
     }
     const tip = tips.get(draft.org) ?? this.tips.get(draft.org) ?? null;
@@ -192,18 +199,9 @@ export class OpLogService implements OnModuleInit {
     return op;
   }
 
-  /**
-   * Once revoked from an organisation (peers serve it the log up to its
-   * revocation), a gateway writes nothing more to it: every peer would keep
-   * the op void, and so would a rebuild here. Checked once per organisation
-   * and write transaction.
-   */
-  private async refuseIfRevoked(tx: EntityManager, org: string): Promise<void> {
-    const [revoked] = await tx.query(
-      `SELECT 1 FROM gateway_admission WHERE org_id = ? AND peer_id = ? AND status = 'revoked'`,
-      [org, this.author],
-    );
-    if (revoked) throw conflict('this gateway was revoked from the organisation: its copy is read-only');
+  /** Adds a check every local write must pass (e.g. the mesh's: not revoked from the organisation). */
+  guardWrites(guard: WriteGuard): void {
+    this.writeGuards.push(guard);
   }
 
   /**
