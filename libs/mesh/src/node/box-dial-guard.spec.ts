@@ -30,6 +30,8 @@ describe('BoxDialGuard', () => {
       '/ip6/2001:db8::2/tcp/6379',
       '/dns4/sneaky.example.net/tcp/8080/ws',
       '/dns4/me.example.net/tcp/22',
+      // Not resolved: not dialled either.
+      '/dns4/nowhere.example.net/tcp/4001',
     ])
       expect(await refused(guard, a), a).toBe(true);
   });

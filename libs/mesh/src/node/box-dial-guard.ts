@@ -14,11 +14,36 @@ import { networkInterfaces } from 'node:os';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import { onThisBoxOnly, reachesThisBox } from './local-addresses.js';
 
-/** The IP addresses a DNS name resolves to (none if it does not). */
+/** The IP addresses a DNS name resolves to; rejects (or resolves to none) if it does not. */
 export type NameLookup = (name: string) => Promise<string[]>;
 
-const systemLookup: NameLookup = async (name) =>
-  (await lookup(name, { all: true }).catch(() => [])).map((r) => r.address);
+/** How long a name may take to resolve before the dial is refused. */
+const LOOKUP_TIMEOUT_MS = 2_000;
+
+/**
+ * The system resolver (hosts file included, as the transports dial). It runs
+ * on libuv's thread pool, which SQLite shares: one lookup at a time, cut short
+ * when slow (an uplink down makes every lookup wait for its timeout).
+ */
+function systemLookup(): NameLookup {
+  let last: Promise<unknown> = Promise.resolve();
+  return (name) => {
+    const next = last.then(async () => {
+      const found = lookup(name, { all: true }).then((rs) => rs.map((r) => r.address));
+      let timer: NodeJS.Timeout | undefined;
+      const slow = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`resolving ${name} took too long`)), LOOKUP_TIMEOUT_MS);
+      });
+      try {
+        return await Promise.race([found, slow]);
+      } finally {
+        clearTimeout(timer);
+      }
+    });
+    last = next.catch(() => {});
+    return next;
+  };
+}
 
 /** How long this box's own interface addresses are taken as read. */
 const INTERFACES_TTL_MS = 10_000;
@@ -40,7 +65,7 @@ export class BoxDialGuard {
     this.trusted = new Set(bootstrap.map((a) => transportPart(multiaddr(a))));
     this.localOnly = options.peersOnThisBox ?? false;
     this.everyPeerHere = options.peersOnThisBox ?? false;
-    this.resolve = options.resolve ?? systemLookup;
+    this.resolve = options.resolve ?? systemLookup();
     this.interfaceIps = options.interfaceIps ?? boxIps;
   }
 
@@ -61,9 +86,9 @@ export class BoxDialGuard {
     const [first] = addr.getComponents();
     if (first?.name === 'ip4' || first?.name === 'ip6') return this.isOwnIp(first.value ?? '');
     if (first?.name !== 'dns' && first?.name !== 'dns4' && first?.name !== 'dns6') return false;
-    // Checked by the address it resolves to; a name that resolves to nothing is not dialled either.
-    const ips = await this.resolve(first.value ?? '');
-    return ips.some((ip) => reachesThisBox(ipAddress(ip)) || this.isOwnIp(ip));
+    // Checked by the addresses it resolves to. A name that does not resolve (in time) is not dialled.
+    const ips = await this.resolve(first.value ?? '').catch(() => null);
+    return !ips?.length || ips.some((ip) => reachesThisBox(ipAddress(ip)) || this.isOwnIp(ip));
   }
 
   private isOwnIp(ip: string): boolean {
