@@ -14,10 +14,23 @@
 import { compareOps, type Op } from '@gatehouse/mesh';
 import type { DataSource, EntityManager } from 'typeorm';
 import { chainRows, type OpRow, opFromRow, UNVOID_ALL_SQL, VOID_OP_SQL } from './op-row.js';
+import { OpRejectedError } from './projection.js';
 import type { ProjectionRegistry } from './projection-registry.js';
 
 /** Why an op may not take effect: refused outright (not stored), or kept void (stored, never applied). */
 export type Verdict = null | { readonly reason: string; readonly keep: boolean };
+
+/** The void reason of an op whose kind a later version brought. */
+export const UNKNOWN_KIND = 'unknown-kind';
+
+/**
+ * An op of a kind this version does not know is kept void, a link of its
+ * author's chain: refusing it would cut off that gateway's later ops until
+ * this one is upgraded. It takes effect at the first rebuild after the
+ * upgrade (OpLogService.settleOwedReconciliation).
+ */
+export const unknownKind = (projections: ProjectionRegistry, op: Pick<Op, 'kind'>): Verdict =>
+  projections.knows(op.kind) ? null : { reason: `${UNKNOWN_KIND} (${op.kind})`, keep: true };
 
 /** Judges the authority of ops in log order, inside one transaction. */
 export interface OpAuthority {
@@ -149,7 +162,7 @@ export class AuthorityReconciler {
           compareOps,
         );
         for (const row of rows) {
-          const verdict = await judge.judge(opFromRow(row));
+          const verdict = await this.verdictOn(judge, opFromRow(row));
           if (!!verdict !== (row.void_reason != null)) return true;
         }
         if (rows.length < PAGE) return false;
@@ -157,6 +170,23 @@ export class AuthorityReconciler {
         after = [last.hlc, last.author, last.seq];
       }
     });
+  }
+
+  /**
+   * The verdict on an op held already: its kind, unknown to this version or
+   * known since it arrived (when its payload may not fit: a later version's
+   * op, or a dishonest author's, is kept void then), and its authority.
+   */
+  private async verdictOn(judge: OpAuthority, op: Op): Promise<Verdict> {
+    const unknown = unknownKind(this.projections, op);
+    if (unknown) return unknown;
+    try {
+      this.projections.check(op);
+    } catch (err) {
+      if (err instanceof OpRejectedError) return { reason: err.reason, keep: true };
+      throw err;
+    }
+    return judge.judge(op);
   }
 
   /**
@@ -179,7 +209,7 @@ export class AuthorityReconciler {
       );
       for (const row of rows) {
         const op = opFromRow(row);
-        const verdict = judge ? await judge.judge(op) : null;
+        const verdict = judge ? await this.verdictOn(judge, op) : null;
         if (verdict) {
           // Already stored: a refusal can no longer be one, so any verdict keeps the op void.
           await tx.query(VOID_OP_SQL[0], [verdict.reason, op.id]);

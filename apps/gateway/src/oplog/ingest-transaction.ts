@@ -7,7 +7,12 @@
 import { compareOps, contradictionReason, type Op, verifyOpSignature, verifyRun } from '@gatehouse/mesh';
 import type { DataSource } from 'typeorm';
 import { insertRows } from '../database/bulk-sql.js';
-import { type AuthorityFactory, mayChangeVerdicts, OWE_RECONCILIATION_SQL } from './authority-reconciler.js';
+import {
+  type AuthorityFactory,
+  mayChangeVerdicts,
+  OWE_RECONCILIATION_SQL,
+  unknownKind,
+} from './authority-reconciler.js';
 import { chainTip, INSERT_OP_SQL, INSERT_VOID_OP_SQL, OP_COLUMN_NAMES, opInsertParams } from './op-row.js';
 import { OpRejectedError } from './projection.js';
 import type { ProjectionRegistry } from './projection-registry.js';
@@ -177,17 +182,19 @@ export async function ingestOnce(
         continue;
       }
       // The payload's schema first: the judge reads payloads, and a void op is checked no further.
+      // A kind this version does not know has no schema here: judged, then kept void (unknownKind).
       try {
-        projections.check(op);
+        if (projections.knows(op.kind)) projections.check(op);
       } catch (err) {
         refuse(err instanceof OpRejectedError ? err.reason : (err as Error).message);
         continue;
       }
-      const verdict = authority ? await authority.judge(op) : null;
-      if (verdict && !verdict.keep) {
-        refuse(verdict.reason);
+      const judged = authority ? await authority.judge(op) : null;
+      if (judged && !judged.keep) {
+        refuse(judged.reason);
         continue;
       }
+      const verdict = judged ?? unknownKind(projections, op);
       // Only the op whose signature verifyRun checked is stored as verified.
       const row = opInsertParams(op, Date.now(), signed.get(chain) === op.id);
       if (verdict) {

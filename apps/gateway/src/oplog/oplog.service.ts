@@ -20,6 +20,7 @@ import {
   mayChangeVerdicts,
   RECONCILE_OWED,
   SETTLE_RECONCILIATION_SQL,
+  UNKNOWN_KIND,
 } from './authority-reconciler.js';
 import {
   type IngestAttempt,
@@ -300,13 +301,14 @@ export class OpLogService implements OnModuleInit {
   /**
    * Rebuilds with `authority` if a reconciliation was owed: an ingest
    * committed ops that may change verdicts, and the gateway stopped (or the
-   * rebuild failed) before their reconciliation committed. Run at start. A
-   * failure leaves it owed: the next such ingest rebuilds in full.
+   * rebuild failed) before their reconciliation committed; or ops are held
+   * void for a kind this version now knows (an upgrade: see unknownKind).
+   * Run at start. A failure leaves it owed: the next such ingest rebuilds in full.
    */
   async settleOwedReconciliation(authority: AuthorityFactory): Promise<boolean> {
     return this.writes.run(async () => {
       const [owed] = await this.db.query('SELECT 1 FROM gateway_setting WHERE key = ?', [RECONCILE_OWED]);
-      if (!owed) return false;
+      if (!owed && !(await this.knowsKindsHeldUnknown())) return false;
       try {
         await this.rebuildSettling(authority);
       } catch (err) {
@@ -316,6 +318,14 @@ export class OpLogService implements OnModuleInit {
       this.rebuilt.next();
       return true;
     });
+  }
+
+  /** Whether ops are held void for a kind unknown when they arrived that this version knows (an upgrade). */
+  private async knowsKindsHeldUnknown(): Promise<boolean> {
+    const kinds: { kind: string }[] = await this.db.query(
+      `SELECT DISTINCT kind FROM op_void WHERE void_reason LIKE '${UNKNOWN_KIND} %'`,
+    );
+    return kinds.some(({ kind }) => this.projections.knows(kind));
   }
 
   /**
