@@ -9,7 +9,7 @@ import type { EntityManager } from 'typeorm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GatewayOpStore } from '../../apps/gateway/src/mesh/store/gateway-op-store.js';
 import { OpLogService } from '../../apps/gateway/src/oplog/oplog.service.js';
-import type { Projection } from '../../apps/gateway/src/oplog/projection.js';
+import { OpRejectedError, type Projection } from '../../apps/gateway/src/oplog/projection.js';
 import { ProjectionRegistry } from '../../apps/gateway/src/oplog/projection-registry.js';
 import { type Author, appendOp } from '../foundation/op-generator.js';
 import { removeDir, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
@@ -25,6 +25,8 @@ const laterVersion: Projection = {
     'later.noted': { type: 'object', required: ['note'], properties: { note: { type: 'string' } } },
   },
   apply: async (tx: EntityManager, op) => {
+    // A check of the projection's own, as many make (an entity that must match the payload).
+    if (op.entity === 'refused') throw new OpRejectedError(op.id, 'entity refused by its projection');
     await tx.query('INSERT INTO gateway_setting (key, value) VALUES (?, ?)', [
       `later.${op.entity}`,
       (op.payload as { note: string }).note,
@@ -43,20 +45,26 @@ describe('an op of a kind this version does not know', () => {
     if (gw) removeDir(gw.dataDir);
   });
 
-  it('is kept void without cutting its author off, and applied once the gateway knows the kind', async () => {
+  it('is kept void without cutting its author off, and applied once the gateway knows the kind, if it holds', async () => {
     gw = await startTestGateway();
     const g1: Author = { identity: await generateIdentity(), ops: [], wall: 1_000 };
-    const write = (kind: string, entity: string, payload: unknown) =>
-      appendOp(g1, { org: ORG, actor: OWNER, kind, entity, payload: payload as never });
+    const stranger: Author = { identity: await generateIdentity(), ops: [], wall: 1_500 };
+    const write = (kind: string, entity: string, payload: unknown, actor: string | null = OWNER, by = g1) =>
+      appendOp(by, { org: ORG, actor, kind, entity, payload: payload as never });
     write('org.created', ORG, { id: ORG, parentId: null, slug: 'v', name: 'Versions', description: '' });
     const later = write('later.noted', 'n1', { note: 'from a newer gateway' });
-    // Not what that version's schema says: void there too, once known.
+    // Rules this version cannot know of: whatever it would say of the actor, kept void until it knows them.
+    const noActor = write('later.noted', 'n3', { note: 'by the gateway itself' }, null);
+    // Not what that version's schema says, nor its projection: void there too, once known.
     const unfit = write('later.noted', 'n2', { notes: 42 });
+    const refused = write('later.noted', 'refused', { note: 'its projection says no' });
     const rename = write('org.updated', ORG, { id: ORG, name: 'Renamed after it', description: '' });
+    // A gateway never admitted gets nothing stored, whatever the kind.
+    write('later.noted', 'n4', { note: 'from a stranger' }, OWNER, stranger);
 
-    const held = await deliver(gw, ORG, [g1.ops]);
-    expect(held.refused).toEqual([]);
-    expect(held.voided).toEqual([later.id, unfit.id].sort());
+    const held = await deliver(gw, ORG, [g1.ops, stranger.ops]);
+    expect(held.refused).toEqual(['later.noted']);
+    expect(held.voided).toEqual([later.id, noActor.id, unfit.id, refused.id].sort());
     expect(held.held).toContain(rename.id);
     const oplog = gw.gateway.app.get(OpLogService);
     for (const { reason } of await oplog.voidOpsOf(ORG)) expect(reason).toMatch(/^unknown-kind/);
@@ -66,7 +74,9 @@ describe('an op of a kind this version does not know', () => {
     // Upgraded: the kind is known now, and the start's reconciliation applies what was held void.
     gw.gateway.app.get(ProjectionRegistry).register(laterVersion);
     expect(await gw.gateway.app.get(GatewayOpStore).settleOwedReconciliation()).toBe(true);
-    expect((await oplog.voidOpsOf(ORG)).map((v) => v.op.id)).toEqual([unfit.id]);
+    expect((await oplog.voidOpsOf(ORG)).map((v) => v.op.id).sort()).toEqual(
+      [noActor.id, unfit.id, refused.id].sort(),
+    );
     const [noted] = await gw.gateway.dataSource.query(
       `SELECT value FROM gateway_setting WHERE key = 'later.n1'`,
     );

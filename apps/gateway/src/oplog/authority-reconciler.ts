@@ -20,6 +20,9 @@ import type { ProjectionRegistry } from './projection-registry.js';
 /** Why an op may not take effect: refused outright (not stored), or kept void (stored, never applied). */
 export type Verdict = null | { readonly reason: string; readonly keep: boolean };
 
+/** Why an op whose gateway was never admitted (as of its place in the log) is refused. */
+export const NOT_ADMITTED = 'not-admitted';
+
 /** The void reason of an op whose kind a later version brought. */
 export const UNKNOWN_KIND = 'unknown-kind';
 
@@ -162,8 +165,9 @@ export class AuthorityReconciler {
           compareOps,
         );
         for (const row of rows) {
-          const verdict = await this.verdictOn(judge, opFromRow(row));
-          if (!!verdict !== (row.void_reason != null)) return true;
+          const wasVoid = row.void_reason != null;
+          const verdict = await this.verdictOn(judge, opFromRow(row), wasVoid);
+          if (!!verdict !== wasVoid) return true;
         }
         if (rows.length < PAGE) return false;
         const last = rows[rows.length - 1];
@@ -173,18 +177,21 @@ export class AuthorityReconciler {
   }
 
   /**
-   * The verdict on an op held already: its kind, unknown to this version or
-   * known since it arrived (when its payload may not fit: a later version's
-   * op, or a dishonest author's, is kept void then), and its authority.
+   * The verdict on an op held already: its kind (unknown to this version),
+   * and for one never applied here (void until now) its payload, which a
+   * kind known since it arrived may find unfit (a later version's op, or a
+   * dishonest author's): kept void then. Then its authority.
    */
-  private async verdictOn(judge: OpAuthority, op: Op): Promise<Verdict> {
+  private async verdictOn(judge: OpAuthority, op: Op, neverApplied: boolean): Promise<Verdict> {
     const unknown = unknownKind(this.projections, op);
     if (unknown) return unknown;
-    try {
-      this.projections.check(op);
-    } catch (err) {
-      if (err instanceof OpRejectedError) return { reason: err.reason, keep: true };
-      throw err;
+    if (neverApplied) {
+      try {
+        this.projections.check(op);
+      } catch (err) {
+        if (err instanceof OpRejectedError) return { reason: err.reason, keep: true };
+        throw err;
+      }
     }
     return judge.judge(op);
   }
@@ -193,39 +200,70 @@ export class AuthorityReconciler {
    * Empties every projection and replays the log in order. With `authority`,
    * each op is judged afresh on the way: effective ops are applied, the
    * others moved to op_void. Without, the effective log is replayed as it is.
-   * Returns how many ops were replayed and how many are void.
+   * Returns how many ops were replayed (judged, with `authority`) and how many are void.
    */
   async rebuild(tx: EntityManager, authority?: AuthorityFactory): Promise<{ ops: number; void: number }> {
-    if (authority) for (const sql of UNVOID_ALL_SQL) await tx.query(sql);
-    for (const p of this.projections.all) await p.clear(tx);
-    const judge = authority?.(tx);
-    let ops = 0;
+    if (!authority) {
+      const ops = await this.replay(tx, (op) => this.projections.apply(tx, op));
+      return { ops, void: 0 };
+    }
+    const wasVoid = new Set((await tx.query('SELECT id FROM op_void')).map((r: { id: string }) => r.id));
+    for (const sql of UNVOID_ALL_SQL) await tx.query(sql);
+    const judge = authority(tx);
     let voided = 0;
+    const ops = await this.replay(tx, async (op) => {
+      const neverApplied = wasVoid.has(op.id);
+      const verdict =
+        (await this.verdictOn(judge, op, neverApplied)) ?? (await this.applyOnce(tx, op, neverApplied));
+      if (verdict) {
+        // Already stored: a refusal can no longer be one, so any verdict keeps the op void.
+        await tx.query(VOID_OP_SQL[0], [verdict.reason, op.id]);
+        await tx.query(VOID_OP_SQL[1], [op.id]);
+        judge.voided(op);
+        voided += 1;
+      } else judge.applied(op);
+    });
+    return { ops, void: voided };
+  }
+
+  /**
+   * Applies an op the judge lets take effect. One never applied here meets
+   * its projection's own checks for the first time: under a savepoint, so
+   * one that refuses it (OpRejectedError) is kept void, not the rebuild failed.
+   */
+  private async applyOnce(tx: EntityManager, op: Op, neverApplied: boolean): Promise<Verdict> {
+    if (!neverApplied) {
+      await this.projections.apply(tx, op);
+      return null;
+    }
+    await tx.query('SAVEPOINT rebuild_op');
+    try {
+      await this.projections.apply(tx, op);
+      await tx.query('RELEASE rebuild_op');
+      return null;
+    } catch (err) {
+      await tx.query('ROLLBACK TO rebuild_op');
+      await tx.query('RELEASE rebuild_op');
+      if (err instanceof OpRejectedError) return { reason: err.reason, keep: true };
+      throw err;
+    }
+  }
+
+  /** Empties every projection and hands each op of the effective log to `step`, in log order; returns how many. */
+  private async replay(tx: EntityManager, step: (op: Op) => Promise<void>): Promise<number> {
+    for (const p of this.projections.all) await p.clear(tx);
+    let count = 0;
     let after: [string, string, string, number] = ['', '', '', 0];
     for (;;) {
       const rows: OpRow[] = await tx.query(
         `SELECT * FROM op WHERE (org, hlc, author, seq) > (?, ?, ?, ?) ORDER BY org, hlc, author, seq LIMIT ?`,
         [...after, PAGE],
       );
-      for (const row of rows) {
-        const op = opFromRow(row);
-        const verdict = judge ? await this.verdictOn(judge, op) : null;
-        if (verdict) {
-          // Already stored: a refusal can no longer be one, so any verdict keeps the op void.
-          await tx.query(VOID_OP_SQL[0], [verdict.reason, op.id]);
-          await tx.query(VOID_OP_SQL[1], [op.id]);
-          judge?.voided(op);
-          voided += 1;
-        } else {
-          await this.projections.apply(tx, op);
-          judge?.applied(op);
-        }
-      }
-      ops += rows.length;
-      if (rows.length < PAGE) break;
+      for (const row of rows) await step(opFromRow(row));
+      count += rows.length;
+      if (rows.length < PAGE) return count;
       const last = rows[rows.length - 1];
       after = [last.org, last.hlc, last.author, last.seq];
     }
-    return { ops, void: voided };
   }
 }

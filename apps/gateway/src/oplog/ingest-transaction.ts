@@ -10,6 +10,7 @@ import { insertRows } from '../database/bulk-sql.js';
 import {
   type AuthorityFactory,
   mayChangeVerdicts,
+  NOT_ADMITTED,
   OWE_RECONCILIATION_SQL,
   unknownKind,
 } from './authority-reconciler.js';
@@ -182,19 +183,21 @@ export async function ingestOnce(
         continue;
       }
       // The payload's schema first: the judge reads payloads, and a void op is checked no further.
-      // A kind this version does not know has no schema here: judged, then kept void (unknownKind).
+      // A kind this version does not know has no schema here, nor rules of its own: kept void
+      // (unknownKind) unless its gateway was never admitted, whatever else the judge would say.
+      const unknown = unknownKind(projections, op);
       try {
-        if (projections.knows(op.kind)) projections.check(op);
+        if (!unknown) projections.check(op);
       } catch (err) {
         refuse(err instanceof OpRejectedError ? err.reason : (err as Error).message);
         continue;
       }
       const judged = authority ? await authority.judge(op) : null;
-      if (judged && !judged.keep) {
+      if (judged && !judged.keep && (!unknown || judged.reason.startsWith(NOT_ADMITTED))) {
         refuse(judged.reason);
         continue;
       }
-      const verdict = judged ?? unknownKind(projections, op);
+      const verdict = unknown ?? judged;
       // Only the op whose signature verifyRun checked is stored as verified.
       const row = opInsertParams(op, Date.now(), signed.get(chain) === op.id);
       if (verdict) {

@@ -20,6 +20,7 @@
  */
 import { compareOps, type Op } from '@gatehouse/mesh';
 import type { EntityManager } from 'typeorm';
+import { NOT_ADMITTED } from '../../oplog/authority-reconciler.js';
 import type { OpAuthority, Verdict } from '../../oplog/oplog.service.js';
 import { isRole, ROLES, type Role, roleAtLeast } from '../../orgs/roles.js';
 import { DESIGNER_ROLE } from '../../workflows/custom-roles.js';
@@ -56,7 +57,7 @@ function transitionRoles(version: Op, transitionId: string): string[] {
 const DESIGNERS = ['admin', DESIGNER_ROLE];
 const orgOf = (op: Op) => (op.payload as Record<string, unknown>).orgId;
 
-export const NOT_ADMITTED = 'not-admitted';
+export { NOT_ADMITTED };
 export const NO_ROLE = 'no-role';
 export const NOT_IN_LOG = 'not-in-log';
 
