@@ -1,7 +1,7 @@
 import { multiaddr } from '@multiformats/multiaddr';
 import { describe, expect, it } from 'vitest';
 import { LAN, PUBLIC, THIS_BOX } from '../testing/address-samples.js';
-import { BoxDialGuard } from './box-dial-guard.js';
+import { BoxDialGuard, serialLookup } from './box-dial-guard.js';
 
 const PEER = '12D3KooWHv6Lf4Mi1hRpbujrZTatk63QwNXRU2L4iLNutoHakJah';
 /** Names as a peer might choose them, and what they resolve to. */
@@ -59,5 +59,37 @@ describe('BoxDialGuard', () => {
     const here = new BoxDialGuard([], { peersOnThisBox: true });
     here.ownAddressesAre([multiaddr('/ip4/192.168.1.2/tcp/4001')]);
     expect(await refused(here, '/ip4/127.0.0.1/tcp/4002')).toBe(false);
+  });
+});
+
+describe('serialLookup', () => {
+  it('resolves one name at a time, reuses answers, and turns away names past those waiting', async () => {
+    const started: string[] = [];
+    const answers = new Map<string, (ips: string[]) => void>();
+    const resolve = serialLookup(
+      (name) =>
+        new Promise((done) => {
+          started.push(name);
+          answers.set(name, done);
+        }),
+    );
+    const settle = () => new Promise((r) => setTimeout(r, 10));
+    const first = resolve('a.example');
+    const second = resolve('b.example');
+    await settle();
+    expect(started).toEqual(['a.example']);
+    answers.get('a.example')?.(['192.0.2.1']);
+    expect(await first).toEqual(['192.0.2.1']);
+    await settle();
+    expect(started).toEqual(['a.example', 'b.example']);
+    // Answered from what is known.
+    expect(await resolve('a.example')).toEqual(['192.0.2.1']);
+    expect(started).toHaveLength(2);
+    // b.example hangs: 15 more names wait behind it, and the next is turned away at once.
+    for (let i = 0; i < 15; i++) resolve(`w${i}.example`).catch(() => {});
+    await expect(resolve('one-too-many.example')).rejects.toThrow(/too many/);
+    expect(started).toHaveLength(2);
+    answers.get('b.example')?.(['192.0.2.2']);
+    expect(await second).toEqual(['192.0.2.2']);
   });
 });

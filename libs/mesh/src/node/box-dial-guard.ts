@@ -17,32 +17,55 @@ import { onThisBoxOnly, reachesThisBox } from './local-addresses.js';
 /** The IP addresses a DNS name resolves to; rejects (or resolves to none) if it does not. */
 export type NameLookup = (name: string) => Promise<string[]>;
 
-/** How long a name may take to resolve before the dial is refused. */
+/** How long a dial waits for its name to resolve before it is refused. */
 const LOOKUP_TIMEOUT_MS = 2_000;
+/** How long an answer (or a failure) is reused, and how many names are remembered. */
+const LOOKUP_CACHE_MS = 30_000;
+const LOOKUP_CACHE_NAMES = 256;
+/** Names waiting for the resolver past this are refused at once (a peer naming many). */
+const LOOKUPS_WAITING = 16;
+
+/** The system resolver (hosts file included, as the transports dial), as `serialLookup` uses it. */
+const lookupAll = async (name: string) => (await lookup(name, { all: true })).map((r) => r.address);
 
 /**
- * The system resolver (hosts file included, as the transports dial). It runs
- * on libuv's thread pool, which SQLite shares: one lookup at a time, cut short
- * when slow (an uplink down makes every lookup wait for its timeout).
+ * `resolve`, one name at a time: the system resolver runs on libuv's thread
+ * pool, which SQLite shares. The next lookup starts only when the last has
+ * really ended (a dial stops waiting after LOOKUP_TIMEOUT_MS, the lookup goes
+ * on); answers and failures are reused for a while.
  */
-function systemLookup(): NameLookup {
-  let last: Promise<unknown> = Promise.resolve();
+export function serialLookup(resolve: (name: string) => Promise<string[]> = lookupAll): NameLookup {
+  const cache = new Map<string, { at: number; ips: Promise<string[]> }>();
+  let running: Promise<unknown> = Promise.resolve();
+  let waiting = 0;
   return (name) => {
-    const next = last.then(async () => {
-      const found = lookup(name, { all: true }).then((rs) => rs.map((r) => r.address));
-      let timer: NodeJS.Timeout | undefined;
-      const slow = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`resolving ${name} took too long`)), LOOKUP_TIMEOUT_MS);
+    const now = performance.now();
+    const known = cache.get(name);
+    if (known && now - known.at < LOOKUP_CACHE_MS) return withTimeout(known.ips, name);
+    if (waiting >= LOOKUPS_WAITING) return Promise.reject(new Error('too many names waiting to resolve'));
+    waiting += 1;
+    const ips = running.then(() => resolve(name));
+    running = ips
+      .catch(() => {})
+      .finally(() => {
+        waiting -= 1;
       });
-      try {
-        return await Promise.race([found, slow]);
-      } finally {
-        clearTimeout(timer);
-      }
-    });
-    last = next.catch(() => {});
-    return next;
+    if (cache.size >= LOOKUP_CACHE_NAMES) cache.clear();
+    cache.set(name, { at: now, ips });
+    return withTimeout(ips, name);
   };
+}
+
+async function withTimeout(ips: Promise<string[]>, name: string): Promise<string[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const slow = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`resolving ${name} took too long`)), LOOKUP_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([ips, slow]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** How long this box's own interface addresses are taken as read. */
@@ -65,7 +88,7 @@ export class BoxDialGuard {
     this.trusted = new Set(bootstrap.map((a) => transportPart(multiaddr(a))));
     this.localOnly = options.peersOnThisBox ?? false;
     this.everyPeerHere = options.peersOnThisBox ?? false;
-    this.resolve = options.resolve ?? systemLookup();
+    this.resolve = options.resolve ?? serialLookup();
     this.interfaceIps = options.interfaceIps ?? boxIps;
   }
 
