@@ -26,6 +26,12 @@ export const NOT_ADMITTED = 'not-admitted';
 /** The void reason of an op whose kind a later version brought. */
 export const UNKNOWN_KIND = 'unknown-kind';
 
+/** A held op its projection refuses (OpRejectedError) is kept void; anything else is thrown on. */
+function keptVoid(err: unknown): Verdict {
+  if (err instanceof OpRejectedError) return { reason: err.reason, keep: true };
+  throw err;
+}
+
 /**
  * An op of a kind this version does not know is kept void, a link of its
  * author's chain: refusing it would cut off that gateway's later ops until
@@ -189,8 +195,7 @@ export class AuthorityReconciler {
       try {
         this.projections.check(op);
       } catch (err) {
-        if (err instanceof OpRejectedError) return { reason: err.reason, keep: true };
-        throw err;
+        return keptVoid(err);
       }
     }
     return judge.judge(op);
@@ -244,8 +249,7 @@ export class AuthorityReconciler {
     } catch (err) {
       await tx.query('ROLLBACK TO rebuild_op');
       await tx.query('RELEASE rebuild_op');
-      if (err instanceof OpRejectedError) return { reason: err.reason, keep: true };
-      throw err;
+      return keptVoid(err);
     }
   }
 

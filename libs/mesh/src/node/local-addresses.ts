@@ -2,8 +2,8 @@
  * Addresses that lead into this very box (loopback, `localhost`, Unix
  * sockets, the unspecified address). A peer that names them, in a DHT answer
  * or its identify record, would have the gateway dial its own local
- * services; only a node that listens on loopback alone (tests, several
- * gateways on one machine) has peers there.
+ * services; only a node whose own addresses are all of this kind (tests,
+ * several gateways on one machine) has peers there (`BoxDialGuard`).
  */
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 
@@ -70,7 +70,7 @@ function firstHop(addr: Multiaddr) {
   return components[0]?.name === 'ip6zone' ? components[1] : components[0];
 }
 
-/** ::ffff:a.b.c.d, an IPv4 address written as IPv6. */
-function isIp4Mapped(ip: Uint8Array): boolean {
+/** ::ffff:a.b.c.d, an IPv4 address written as IPv6 (its 16 bytes). */
+export function isIp4Mapped(ip: Uint8Array): boolean {
   return ip.subarray(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff;
 }

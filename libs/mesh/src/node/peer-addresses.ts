@@ -8,7 +8,7 @@ import { KEEP_ALIVE, type PeerId, type PeerStore } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { isPrivate } from '@libp2p/utils';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
-import { reachesThisBox } from './local-addresses.js';
+import { isIp4Mapped, reachesThisBox } from './local-addresses.js';
 
 /** The peer store tag that has libp2p keep a peer connected (its name starts with KEEP_ALIVE). */
 export const KEEP_CONNECTED_TAG = `${KEEP_ALIVE}-gatehouse`;
@@ -106,8 +106,7 @@ export function hostOf(addr: Multiaddr): string | null {
   // The address's own 16 bytes, after the one-byte protocol code: no parsing of its text form.
   const ip = addr.bytes.subarray(1, 17);
   // An IPv4 address written as IPv6 (::ffff:192.0.2.7) is that IPv4 host.
-  if (ip.subarray(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff)
-    return ip.subarray(12).join('.');
+  if (isIp4Mapped(ip)) return ip.subarray(12).join('.');
   const groups = [0, 2, 4, 6].map((at) => ((ip[at] << 8) | ip[at + 1]).toString(16));
   return `${groups.join(':')}::/64`;
 }

@@ -1,5 +1,6 @@
 import type { Connection, ConnectionGater, PeerId } from '@libp2p/interface';
 import type { Multiaddr } from '@multiformats/multiaddr';
+import { reachesThisBox } from './local-addresses.js';
 import { hostOf, isRelayedAddress } from './peer-addresses.js';
 
 /** Answers whether a peer is currently banned (see sync/peer-scores.ts). */
@@ -16,9 +17,6 @@ export interface ConnectionCaps {
   readonly perPeer: number;
   readonly perHost: number;
 }
-
-/** 127.0.0.0/8, or the /64 that holds ::1 (see hostOf). */
-const isLoopback = (host: string) => host.startsWith('127.') || host === '0:0:0:0::/64';
 
 /**
  * A libp2p connection gater that refuses banned peers, inbound and outbound,
@@ -38,7 +36,7 @@ export function gaterFor(
   const inbound = () => caps?.connections().filter((c) => c.direction === 'inbound') ?? [];
   const hostFull = (addr: Multiaddr) => {
     const host = hostOf(addr);
-    if (!caps || !host || isRelayedAddress(addr) || isLoopback(host)) return false;
+    if (!caps || !host || isRelayedAddress(addr) || reachesThisBox(addr)) return false;
     return (
       inbound().filter((c) => !isRelayedAddress(c.remoteAddr) && hostOf(c.remoteAddr) === host).length >=
       caps.perHost

@@ -13,13 +13,13 @@ export function dhtProtocol(region: string): string {
 
 /**
  * How often the region DHT drops the provider records other peers stored on
- * this node. Gatehouse uses none, but kad-dht stores every ADD_PROVIDER it is
- * sent and has no option to refuse them (its `providers` options are not
- * read): its periodic sweep, with a validity of zero, is the only bound.
+ * this node. Gatehouse uses none yet, but kad-dht stores every ADD_PROVIDER it
+ * is sent and has no option to refuse them (its `providers` options are not
+ * read): its periodic sweep, with a validity of zero, is the only bound. So a
+ * gateway must not `provide` anything itself while this holds: each sweep
+ * would provide its records again, a full DHT query every 2 s.
  */
 export const PROVIDER_SWEEP_MS = 2_000;
-// So a gateway must not `provide` anything itself: with a validity of zero, each sweep would
-// provide its records to the region again, a full DHT query every 2 s for as long as it runs.
 
 /**
  * kad-dht refuses a record whose key type has no validator, and `/pk/` keys
@@ -34,7 +34,7 @@ const refuseRecord = () => {
  * box (`reachesThisBox`) unless this node is on its box only (`localOnly`).
  * kad-dht applies it to a peer before adding it to the routing table and to
  * the peers named in our answers, not to those named in answers we receive:
- * the connection gater refuses to dial those (`gaterFor`'s `localOnly`).
+ * the connection gater refuses to dial those (`BoxDialGuard`).
  */
 export function regionPeerInfoMapper(localOnly: () => boolean): (peer: PeerInfo) => PeerInfo {
   return (peer) =>

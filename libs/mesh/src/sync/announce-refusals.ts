@@ -6,7 +6,7 @@
  * (they now serve us the organisation), or once they reconnect.
  */
 import type { SyncErrorCode } from './messages.js';
-import { peerOrgKey } from './peer-org-timers.js';
+import { dropPeer, peerOrgKey } from './peer-org-timers.js';
 
 /** The refusals that say the peer's log, not the moment, stands in the way. */
 const LASTING: ReadonlySet<SyncErrorCode> = new Set(['unknown-org', 'not-admitted']);
@@ -41,11 +41,6 @@ export class AnnounceRefusals {
 
   /** Forgets `peer` (it disconnected), or every peer when left out. */
   forgetPeer(peer?: string): void {
-    if (peer === undefined) {
-      this.quietUntil.clear();
-      return;
-    }
-    const prefix = peerOrgKey(peer, '');
-    for (const key of this.quietUntil.keys()) if (key.startsWith(prefix)) this.quietUntil.delete(key);
+    dropPeer(this.quietUntil, peer);
   }
 }

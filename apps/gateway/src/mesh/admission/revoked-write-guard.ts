@@ -1,8 +1,7 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { conflict } from '../../common/gatehouse-error.js';
 import { OpLogService } from '../../oplog/oplog.service.js';
-import { GATEWAY_IDENTITY } from '../../oplog/tokens.js';
+import { MeshDirectory } from '../store/mesh-directory.js';
 
 /**
  * Once revoked from an organisation (peers serve it the log up to its
@@ -14,18 +13,13 @@ import { GATEWAY_IDENTITY } from '../../oplog/tokens.js';
 export class RevokedWriteGuard implements OnModuleInit {
   constructor(
     private readonly oplog: OpLogService,
-    @Inject(GATEWAY_IDENTITY) private readonly identity: { peerId: string },
+    private readonly directory: MeshDirectory,
   ) {}
 
   onModuleInit(): void {
-    this.oplog.guardWrites((tx, org) => this.refuseIfRevoked(tx, org));
-  }
-
-  private async refuseIfRevoked(tx: EntityManager, org: string): Promise<void> {
-    const [revoked] = await tx.query(
-      `SELECT 1 FROM gateway_admission WHERE org_id = ? AND peer_id = ? AND status = 'revoked'`,
-      [org, this.identity.peerId],
-    );
-    if (revoked) throw conflict('this gateway was revoked from the organisation: its copy is read-only');
+    this.oplog.guardWrites(async (tx, org) => {
+      if (await this.directory.selfRevoked(org, tx))
+        throw conflict('this gateway was revoked from the organisation: its copy is read-only');
+    });
   }
 }

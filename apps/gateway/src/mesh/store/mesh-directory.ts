@@ -1,6 +1,6 @@
 import { type OpPlace, rankAddresses } from '@gatehouse/mesh';
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { latestOp } from '../../oplog/op-row.js';
 import { DATA_SOURCE, GATEWAY_IDENTITY } from '../../oplog/tokens.js';
 
@@ -14,6 +14,9 @@ export const OTHER_PEERS_KEPT = 200;
 
 /** Addresses kept per peer in `mesh_peer`: those that reach furthest (`rankAddresses`). */
 export const ADDRESSES_KEPT = 16;
+
+/** Where a query runs: the data source, or a transaction's manager. */
+type Queryable = Pick<EntityManager, 'query'>;
 
 /** Peers remembered between two prunings of `mesh_peer`. */
 const PRUNE_EVERY = 50;
@@ -102,13 +105,16 @@ export class MeshDirectory {
     return revocation && { hlc: revocation.hlc, author: revocation.author, seq: revocation.seq };
   }
 
-  /** Whether this gateway itself was revoked from `org` (it learns so from the log; see revokedAt). */
-  async selfRevoked(org: string): Promise<boolean> {
-    return (await this.admissionStatus(org, this.identity.peerId)) === 'revoked';
+  /**
+   * Whether this gateway itself was revoked from `org` (it learns so from the log; see revokedAt),
+   * read through `db` (a write's own transaction, say).
+   */
+  async selfRevoked(org: string, db: Queryable = this.db): Promise<boolean> {
+    return (await this.admissionStatus(org, this.identity.peerId, db)) === 'revoked';
   }
 
-  private async admissionStatus(org: string, peer: string): Promise<string | null> {
-    const [row]: { status: string }[] = await this.db.query(
+  private async admissionStatus(org: string, peer: string, db: Queryable = this.db): Promise<string | null> {
+    const [row]: { status: string }[] = await db.query(
       'SELECT status FROM gateway_admission WHERE org_id = ? AND peer_id = ?',
       [org, peer],
     );
