@@ -9,10 +9,12 @@
  * ops, the same void and the same refused.
  */
 import { generateIdentity, type Op } from '@gatehouse/mesh';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { OpJudge } from '../../apps/gateway/src/mesh/authority/op-judge.js';
 import { AuthorityReconciler, RECONCILE_OWED } from '../../apps/gateway/src/oplog/authority-reconciler.js';
 import { OpLogService } from '../../apps/gateway/src/oplog/oplog.service.js';
+import { StateHashService } from '../../apps/gateway/src/oplog/state-hash.service.js';
 import { type Author, appendOp } from '../foundation/op-generator.js';
 import { removeDir, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 import { PURCHASE_REQUEST } from '../workflows/org-fixture.js';
@@ -270,6 +272,8 @@ const CASES: Record<string, () => Promise<Case>> = {
   },
 };
 
+const stateHash = (gw: TestGateway) => gw.gateway.app.get(StateHashService).stateHash(ORG);
+
 describe('refusals do not depend on arrival order', () => {
   const gateways: TestGateway[] = [];
   afterAll(async () => {
@@ -297,8 +301,52 @@ describe('refusals do not depend on arrival order', () => {
       }
       expect(onEarly.held).toEqual(onLate.held);
       expect(onEarly.voided).toEqual(onLate.voided);
+      // The same state too, and a rebuild (every op judged afresh, in log order) changes none of it.
+      const states = await Promise.all([late, early].map(stateHash));
+      expect(states[1]).toBe(states[0]);
+      for (const gw of [late, early]) {
+        await gw.gateway.app.get(OpLogService).rebuild({ authority: (tx) => new OpJudge(tx) });
+        expect(await stateHash(gw)).toBe(states[0]);
+        expect((await deliver(gw, ORG, [])).voided).toEqual(onEarly.voided);
+      }
     }, 60_000);
   }
+
+  it('gives every case the same ops, void ops and state for random delivery orders', async () => {
+    // Each gateway's chain stays in seq order (as sync sends it); the chains interleave at random, in random batches.
+    const delivery = (chains: number) =>
+      fc.record({
+        picks: fc.array(fc.nat(chains - 1), { minLength: 1, maxLength: 64 }),
+        batch: fc.integer({ min: 1, max: 6 }),
+      });
+    for (const make of Object.values(CASES)) {
+      const { ops } = await make();
+      const reference = await startTestGateway();
+      gateways.push(reference);
+      const expected = { ...(await deliver(reference, ORG, ops)), state: await stateHash(reference) };
+      await fc.assert(
+        fc.asyncProperty(delivery(ops.length), async ({ picks, batch }) => {
+          const queues = ops.map((chain) => [...chain]);
+          const order: Op[] = [];
+          for (let i = 0; queues.some((q) => q.length); i++) {
+            const open = queues.filter((q) => q.length);
+            order.push(open[(picks[i % picks.length] ?? 0) % open.length].shift()!);
+          }
+          const batches: Op[][] = [];
+          for (let i = 0; i < order.length; i += batch) batches.push(order.slice(i, i + batch));
+          const gw = await startTestGateway();
+          try {
+            const on = await deliver(gw, ORG, batches);
+            expect({ ...on, state: await stateHash(gw) }).toEqual(expected);
+          } finally {
+            await gw.close();
+            removeDir(gw.dataDir);
+          }
+        }),
+        { numRuns: 3 },
+      );
+    }
+  }, 180_000);
 
   const owed = async (gw: TestGateway) =>
     (await gw.gateway.dataSource.query('SELECT 1 FROM gateway_setting WHERE key = ?', [RECONCILE_OWED]))

@@ -57,7 +57,7 @@ function sharedValue(rows: readonly (readonly unknown[])[], c: number): unknown 
 }
 
 /**
- * Runs `sql` (a SELECT or a DELETE) once per chunk of `values`, with `(?, ?, ...)` for the chunk in
+ * Runs `sql` (a SELECT, or a write) once per chunk of `values`, with `(?, ?, ...)` for the chunk in
  * place of `IN (?)`, after `before` parameters; returns all rows.
  */
 export async function queryIn<T>(

@@ -13,9 +13,11 @@
  */
 import { compareOps, type Op } from '@gatehouse/mesh';
 import type { DataSource, EntityManager } from 'typeorm';
-import { chainRows, type OpRow, opFromRow, UNVOID_ALL_SQL, VOID_OP_SQL } from './op-row.js';
+import { queryIn } from '../database/bulk-sql.js';
+import { chainRows, HOLD_ALL_UNJUDGED_SQL, type OpRow, opFromRow, UNVOID_OPS_SQL } from './op-row.js';
 import { OpRejectedError } from './projection.js';
 import type { ProjectionRegistry } from './projection-registry.js';
+import { ReplayBatch } from './replay-batch.js';
 
 /** Why an op may not take effect: refused outright (not stored), or kept void (stored, never applied). */
 export type Verdict = null | { readonly reason: string; readonly keep: boolean };
@@ -204,46 +206,74 @@ export class AuthorityReconciler {
   /**
    * Empties every projection and replays the log in order. With `authority`,
    * each op is judged afresh on the way: effective ops are applied, the
-   * others moved to op_void. Without, the effective log is replayed as it is.
+   * others kept in op_void. Without, the effective log is replayed as it is.
    * Returns how many ops were replayed (judged, with `authority`) and how many are void.
+   *
+   * Judging, every op first waits in op_void (UNJUDGED) and enters `op` only
+   * when judged effective. Projections that read ahead in `op` (the thing an
+   * op modifies may arrive after it) then see only the ops judged so far, as
+   * on a gateway that received the log in order: an op voided further on
+   * must not show through an earlier op's read-ahead.
    */
   async rebuild(tx: EntityManager, authority?: AuthorityFactory): Promise<{ ops: number; void: number }> {
     if (!authority) {
-      const ops = await this.replay(tx, (op) => this.projections.apply(tx, op));
+      const batch = new ReplayBatch(tx, this.projections);
+      const ops = await this.replay(tx, 'op', async (op) => {
+        if (batch.takes(op)) return batch.add(op);
+        await batch.flush();
+        await this.projections.apply(tx, op);
+      });
+      await batch.flush();
       return { ops, void: 0 };
     }
     const wasVoid = new Set((await tx.query('SELECT id FROM op_void')).map((r: { id: string }) => r.id));
-    for (const sql of UNVOID_ALL_SQL) await tx.query(sql);
+    for (const sql of HOLD_ALL_UNJUDGED_SQL) await tx.query(sql);
     const judge = authority(tx);
+    const batch = new ReplayBatch(tx, this.projections, async (ids) => {
+      for (const sql of UNVOID_OPS_SQL) await queryIn(tx, sql, [], ids);
+    });
     let voided = 0;
-    const ops = await this.replay(tx, async (op) => {
+    const ops = await this.replay(tx, 'op_void', async (op) => {
       const neverApplied = wasVoid.has(op.id);
-      const verdict =
-        (await this.verdictOn(judge, op, neverApplied)) ?? (await this.applyOnce(tx, op, neverApplied));
+      let verdict = await this.verdictOn(judge, op, neverApplied);
+      if (!verdict && !neverApplied && batch.takes(op)) {
+        await batch.add(op);
+        judge.applied(op);
+        return;
+      }
+      if (!verdict) {
+        await batch.flush();
+        verdict = await this.admit(tx, op, neverApplied);
+      }
       if (verdict) {
         // Already stored: a refusal can no longer be one, so any verdict keeps the op void.
-        await tx.query(VOID_OP_SQL[0], [verdict.reason, op.id]);
-        await tx.query(VOID_OP_SQL[1], [op.id]);
+        await tx.query('UPDATE op_void SET void_reason = ? WHERE id = ?', [verdict.reason, op.id]);
         judge.voided(op);
         voided += 1;
       } else judge.applied(op);
     });
+    await batch.flush();
     return { ops, void: voided };
   }
 
   /**
-   * Applies an op the judge lets take effect. One never applied here meets
-   * its projection's own checks for the first time: under a savepoint, so
-   * one that refuses it (OpRejectedError) is kept void, not the rebuild failed.
+   * Moves an op the judge lets take effect into `op` and applies it. One
+   * never applied here meets its projection's own checks for the first
+   * time: under a savepoint, so one that refuses it (OpRejectedError) is
+   * kept void, not the rebuild failed.
    */
-  private async applyOnce(tx: EntityManager, op: Op, neverApplied: boolean): Promise<Verdict> {
-    if (!neverApplied) {
+  private async admit(tx: EntityManager, op: Op, neverApplied: boolean): Promise<Verdict> {
+    const enter = async () => {
+      for (const sql of UNVOID_OPS_SQL) await queryIn(tx, sql, [], [op.id]);
       await this.projections.apply(tx, op);
+    };
+    if (!neverApplied) {
+      await enter();
       return null;
     }
     await tx.query('SAVEPOINT rebuild_op');
     try {
-      await this.projections.apply(tx, op);
+      await enter();
       await tx.query('RELEASE rebuild_op');
       return null;
     } catch (err) {
@@ -253,14 +283,19 @@ export class AuthorityReconciler {
     }
   }
 
-  /** Empties every projection and hands each op of the effective log to `step`, in log order; returns how many. */
-  private async replay(tx: EntityManager, step: (op: Op) => Promise<void>): Promise<number> {
+  /** Empties every projection and hands each op of `table` to `step`, in log order; returns how many. */
+  private async replay(
+    tx: EntityManager,
+    table: 'op' | 'op_void',
+    step: (op: Op) => Promise<void>,
+  ): Promise<number> {
     for (const p of this.projections.all) await p.clear(tx);
     let count = 0;
     let after: [string, string, string, number] = ['', '', '', 0];
     for (;;) {
+      // Keyed on the last position, not an offset: `step` may move the ops read out of `table`.
       const rows: OpRow[] = await tx.query(
-        `SELECT * FROM op WHERE (org, hlc, author, seq) > (?, ?, ?, ?) ORDER BY org, hlc, author, seq LIMIT ?`,
+        `SELECT * FROM ${table} WHERE (org, hlc, author, seq) > (?, ?, ?, ?) ORDER BY org, hlc, author, seq LIMIT ?`,
         [...after, PAGE],
       );
       for (const row of rows) await step(opFromRow(row));

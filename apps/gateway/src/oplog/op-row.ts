@@ -45,14 +45,18 @@ export const INSERT_OP_SQL = `INSERT INTO op (${OP_COLUMNS}) VALUES (?, ?, ?, ?,
 /** A void op (see the op_void migration): the same columns and why it has no effect. */
 export const INSERT_VOID_OP_SQL = `INSERT INTO op_void (${OP_COLUMNS}, void_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-/** Moves an op between the effective log and the void ops, keeping every column. */
-export const VOID_OP_SQL = [
-  `INSERT INTO op_void (${OP_COLUMNS}, void_reason) SELECT ${OP_COLUMNS}, ? FROM op WHERE id = ?`,
-  'DELETE FROM op WHERE id = ?',
+/** Moves void ops into the effective log, keeping every column (queryIn: `IN (?)` is their ids). */
+export const UNVOID_OPS_SQL = [
+  `INSERT INTO op (${OP_COLUMNS}) SELECT ${OP_COLUMNS} FROM op_void WHERE id IN (?)`,
+  'DELETE FROM op_void WHERE id IN (?)',
 ] as const;
-export const UNVOID_ALL_SQL = [
-  `INSERT INTO op (${OP_COLUMNS}) SELECT ${OP_COLUMNS} FROM op_void`,
-  'DELETE FROM op_void',
+
+/** The void reason of an op waiting to be judged again by a rebuild (AuthorityReconciler.rebuild). */
+export const UNJUDGED = 'unjudged';
+/** Moves the whole effective log to op_void, UNJUDGED: the start of a rebuild that judges every op. */
+export const HOLD_ALL_UNJUDGED_SQL = [
+  `INSERT INTO op_void (${OP_COLUMNS}, void_reason) SELECT ${OP_COLUMNS}, '${UNJUDGED}' FROM op`,
+  'DELETE FROM op',
 ] as const;
 
 /** A Buffer over the same memory (sqlite3 copies what it binds): received ops are views into their sync frame. */
