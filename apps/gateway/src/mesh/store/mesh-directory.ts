@@ -2,6 +2,7 @@ import { type OpPlace, rankAddresses } from '@gatehouse/mesh';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { latestOp } from '../../oplog/op-row.js';
+import { OpLogService } from '../../oplog/oplog.service.js';
 import { DATA_SOURCE, GATEWAY_IDENTITY } from '../../oplog/tokens.js';
 
 /**
@@ -48,7 +49,17 @@ export class MeshDirectory {
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     @Inject(GATEWAY_IDENTITY) private readonly identity: { peerId: string },
+    private readonly oplog: OpLogService,
   ) {}
+
+  /**
+   * Writes run in the log's write queue, never straight on the connection:
+   * SQLite has one connection here, so a statement sent while a transaction
+   * is open (an ingest, say) joins it, and is lost if that rolls back.
+   */
+  private write(sql: string, params: unknown[]): Promise<unknown> {
+    return this.oplog.exclusive((tx) => tx.query(sql, params));
+  }
 
   /** Top-level organisations whose log we hold, and those we joined and are still fetching. */
   async hostedOrgs(): Promise<string[]> {
@@ -157,7 +168,7 @@ export class MeshDirectory {
   }
 
   async recordJoin(org: string, seedPeer: string, seedAddrs: readonly string[]): Promise<void> {
-    await this.db.query(
+    await this.write(
       `INSERT INTO mesh_join (org_id, seed_peer, seed_addrs, joined_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (org_id) DO UPDATE SET seed_peer = excluded.seed_peer, seed_addrs = excluded.seed_addrs`,
       [org, seedPeer, JSON.stringify(seedAddrs), Date.now()],
@@ -166,7 +177,7 @@ export class MeshDirectory {
 
   async rememberPeer(peerId: string, addrs: readonly string[]): Promise<void> {
     if (!addrs.length) return;
-    await this.db.query(
+    await this.write(
       `INSERT INTO mesh_peer (peer_id, addrs, seen_at) VALUES (?, ?, ?)
        ON CONFLICT (peer_id) DO UPDATE SET addrs = excluded.addrs, seen_at = excluded.seen_at`,
       [peerId, JSON.stringify(rankAddresses(addrs).slice(0, ADDRESSES_KEPT)), Date.now()],
@@ -188,10 +199,7 @@ export class MeshDirectory {
     // In slices: SQLite limits the parameters of one statement.
     for (let i = 0; i < stale.length; i += 500) {
       const slice = stale.slice(i, i + 500);
-      await this.db.query(
-        `DELETE FROM mesh_peer WHERE peer_id IN (${slice.map(() => '?').join(', ')})`,
-        slice,
-      );
+      await this.write(`DELETE FROM mesh_peer WHERE peer_id IN (${slice.map(() => '?').join(', ')})`, slice);
     }
   }
 
@@ -208,7 +216,7 @@ export class MeshDirectory {
   }
 
   async saveListen(addrs: readonly string[]): Promise<void> {
-    await this.db.query(
+    await this.write(
       `INSERT INTO gateway_setting (key, value) VALUES ('mesh.listen', ?)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
       [JSON.stringify(addrs)],
@@ -217,7 +225,7 @@ export class MeshDirectory {
 
   /** Records that a pull of `org` reached its end at `at` (kept across restarts for the status bar). */
   async noteSynced(org: string, at: number): Promise<void> {
-    await this.db.query(
+    await this.write(
       `INSERT INTO gateway_setting (key, value) VALUES (?, ?)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE CAST(excluded.value AS INTEGER) > CAST(value AS INTEGER)`,
       [`mesh.synced.${org}`, String(at)],
