@@ -12,7 +12,7 @@
  *   npm run bench:rebuild                (builds first)
  *   BENCH_OPS=10000 node bench/rebuild.mjs
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchGateway, dist, EDITS_PER_PAGE, wikiEdits } from './replication-workload.mjs';
@@ -72,11 +72,16 @@ async function run(n) {
     const ingestMs = await timed(async () => {
       for (let i = 0; i < edits.length; i += 1000) await oplog.ingest(edits.slice(i, i + 1000), judged);
     });
+    // The WAL file keeps its largest size: what a rebuild's one transaction needs on disk.
+    const walMb = () => statSync(join(dir, 'gatehouse.sqlite-wal')).size / 1e6;
+    const ingestWal = walMb();
     const plainMs = await timed(() => oplog.rebuild());
+    const plainWal = walMb();
     const judgedMs = await timed(() => oplog.rebuild(judged));
+    const judgedWal = walMb();
     const held = await oplog.opCount(orgId);
     await gw.close();
-    return { n, held, ingestMs, plainMs, judgedMs };
+    return { n, held, ingestMs, plainMs, judgedMs, ingestWal, plainWal, judgedWal };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -85,8 +90,15 @@ async function run(n) {
 console.log(
   `Rebuild benchmark (node ${process.versions.node}, ${EDITS_PER_PAGE} edits per page, ~1 KB each)\n`,
 );
-const columns = ['N', 'ingest (baseline)', 'plain rebuild', 'judged rebuild', 'judged / ingest'];
-console.log(columns.map((c, i) => (i ? c.padStart(20) : c.padEnd(10))).join(''));
+const columns = [
+  'N',
+  'ingest (baseline)',
+  'plain rebuild',
+  'judged rebuild',
+  'judged / ingest',
+  'WAL file after each',
+];
+console.log(columns.map((c, i) => (i === 0 ? c.padEnd(10) : c.padStart(i === 5 ? 24 : 20))).join(''));
 for (const n of SIZES) {
   const r = await run(n);
   const rate = (ms) => `${fmt(ms / 1000, 2)} s ${fmt((r.held / ms) * 1000)}/s`;
@@ -97,6 +109,11 @@ for (const n of SIZES) {
       rate(r.plainMs).padStart(20),
       rate(r.judgedMs).padStart(20),
       `${fmt(r.judgedMs / r.ingestMs, 2)}×`.padStart(20),
+      [r.ingestWal, r.plainWal, r.judgedWal]
+        .map((mb) => `${fmt(mb)}`)
+        .join(' / ')
+        .concat(' MB')
+        .padStart(24),
     ].join(''),
   );
 }

@@ -19,12 +19,13 @@ describe('openDatabase', () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('creates a new database with 8 KiB pages, in WAL mode, with a 128 MB WAL backstop', async () => {
+  it('creates a new database with 8 KiB pages, in WAL mode, with a 128 MB WAL backstop, cut back to 64 MB', async () => {
     const db = await openDatabase(tempDir());
     try {
       expect(await pragma(db, 'page_size')).toBe(8192);
       expect(await pragma(db, 'journal_mode')).toBe('wal');
       expect(await pragma(db, 'wal_autocheckpoint')).toBe(16384);
+      expect(await pragma(db, 'journal_size_limit')).toBe(64 * 1024 * 1024);
     } finally {
       await db.destroy();
     }
